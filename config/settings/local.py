@@ -1,0 +1,6 @@
+"""Developer machine: `make run`. SQLite and eager Celery unless DATABASE_URL / REDIS_URL say otherwise."""
+from .base import *  # noqa: F403
+from .base import env
+
+DEBUG = env.bool("DEBUG", default=True)
+SECRET_KEY = env("SECRET_KEY", default="local-development-only-not-secret")

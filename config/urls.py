@@ -1,0 +1,36 @@
+"""URLs: pages under a language prefix (/kk/, /ru/, /en/); the API, admin and health check without one."""
+from django.conf.urls.i18n import i18n_patterns
+from django.contrib import admin
+from django.http import HttpResponse
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
+
+from public import views as public_views
+
+
+def healthz(request):
+    return HttpResponse("ok", content_type="text/plain")
+
+
+urlpatterns = [
+    path("admin/", admin.site.urls),
+    path("api/v1/", include("config.api_router")),
+    path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
+    path("api/schema/swagger/", SpectacularSwaggerView.as_view(url_name="schema"), name="swagger"),
+    path("api/schema/redoc/", SpectacularRedocView.as_view(url_name="schema"), name="redoc"),
+    # Open-data files at stable, language-independent URLs.
+    path("open-data/<slug:name>.<str:fmt>", public_views.open_data_file, name="open-data-file"),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("healthz", healthz),
+]
+
+urlpatterns += i18n_patterns(
+    path("", public_views.home, name="home"),
+    path("accounts/", include("django.contrib.auth.urls")),
+    path("films/", include("films.urls")),
+    path("funding/", include("funding.urls")),
+    path("boxoffice/", include("boxoffice.urls")),
+    path("staff/", include("config.staff_urls")),
+    path("", include("public.urls")),
+    prefix_default_language=True,
+)
