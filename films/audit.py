@@ -1,0 +1,73 @@
+"""Recording audit events: every service that changes a register calls `record_change` in its transaction."""
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.db import models
+
+from .choices import Door
+from .models import AuditEvent
+
+
+@dataclass(frozen=True)
+class Actor:
+    """Who is acting and through which door; passed to every service that writes."""
+
+    door: str = Door.SYSTEM
+    user: object | None = None
+    label: str = ""
+
+    @classmethod
+    def command(cls, name: str) -> Actor:
+        return cls(door=Door.COMMAND, label=f"manage.py {name}")
+
+    @property
+    def display(self) -> str:
+        if self.user is not None and getattr(self.user, "is_authenticated", False):
+            return self.user.get_username()
+        return self.label or self.door
+
+
+def _jsonable(value):
+    if isinstance(value, Decimal):
+        return str(value)
+    if isinstance(value, datetime.datetime | datetime.date):
+        return value.isoformat()
+    if isinstance(value, models.Model):
+        return value.pk
+    return value
+
+
+def snapshot(instance: models.Model | None, fields: list[str] | None = None) -> dict | None:
+    """A JSON-safe picture of a record's concrete fields (foreign keys by id)."""
+    if instance is None:
+        return None
+    out = {}
+    for field in instance._meta.concrete_fields:
+        if fields is not None and field.name not in fields:
+            continue
+        if field.name in ("created_at", "updated_at"):
+            continue
+        out[field.attname] = _jsonable(getattr(instance, field.attname))
+    return out
+
+
+def record_change(*, actor: Actor, action: str, instance: models.Model, before: dict | None,
+                  after: dict | None, object_id: str | None = None) -> AuditEvent | None:
+    """Append one audit event; a no-op when nothing changed."""
+    if action == "update" and before == after:
+        return None
+    user = actor.user if getattr(actor.user, "is_authenticated", False) else None
+    return AuditEvent.objects.create(
+        actor=user,
+        actor_label=actor.display,
+        door=actor.door,
+        action=action,
+        object_type=instance._meta.label_lower,
+        object_id=object_id or str(instance.pk),
+        object_repr=str(instance)[:300],
+        before=before,
+        after=after,
+    )

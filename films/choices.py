@@ -1,0 +1,31 @@
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class FilmKind(models.TextChoices):
+    FEATURE = "feature", _("Feature")
+    DOCUMENTARY = "documentary", _("Documentary")
+    ANIMATION = "animation", _("Animation")
+    SERIES = "series", _("Series")
+    SHORT = "short", _("Short")
+
+
+class FilmStatus(models.TextChoices):
+    ANNOUNCED = "announced", _("Announced")
+    DEVELOPMENT = "development", _("Development")
+    PRODUCTION = "production", _("Production")
+    POST_PRODUCTION = "post_production", _("Post-production")
+    COMPLETED = "completed", _("Completed")
+    RELEASED = "released", _("Released")
+    ABANDONED = "abandoned", _("Abandoned")
+
+
+class Door(models.TextChoices):
+    """Through which door a change reached the registers (for the audit trail)."""
+
+    PAGE = "page", "Staff page"
+    UPLOAD = "upload", "Upload"
+    COMMAND = "command", "Command"
+    API = "api", "API"
+    ADMIN = "admin", "Admin"
+    SYSTEM = "system", "System"

@@ -1,0 +1,219 @@
+"""One FilterSet per model, shared by the public HTML lists and the API (NetBox habit).
+
+Filters that reach into grants go through the reverse relation by name (`grants__…`) so that films stays
+at the bottom of the dependency graph, and always together with `grants__published=True`: filtering by a
+pending grant's funder would otherwise reveal that the grant exists.
+"""
+
+import django_filters
+from django import forms
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
+
+from .choices import FilmKind, FilmStatus
+from .models import Country, Film, Genre, Language, Organisation, Region
+
+MAX_ID = 2**63 - 1  # the largest key a database column holds; larger ones would overflow in SQL
+
+
+@extend_schema_field({"type": "integer", "minimum": 0, "maximum": MAX_ID})
+class IdFilter(django_filters.NumberFilter):
+    """A whole-number filter: `?funder_id=1.5` is a 400, not a silent match on nothing."""
+
+    field_class = forms.IntegerField
+
+    def __init__(self, *args, **kwargs):
+        kwargs.update(min_value=0, max_value=MAX_ID)
+        super().__init__(*args, **kwargs)
+
+
+@extend_schema_field({"type": "integer", "minimum": 1, "maximum": 9999})
+class YearFilter(django_filters.NumberFilter):
+    """A calendar year; out-of-range years are a 400 (year 0 cannot even be turned into a date)."""
+
+    field_class = forms.IntegerField
+
+    def __init__(self, *args, **kwargs):
+        kwargs.update(min_value=1, max_value=9999)
+        super().__init__(*args, **kwargs)
+
+
+UNKNOWN = object()
+
+
+class LenientCodeField(forms.ModelChoiceField):
+    """A code that names no record is not an error for a search: it simply matches nothing."""
+
+    def to_python(self, value):
+        if isinstance(value, str) and "\x00" in value:
+            raise forms.ValidationError(
+                "Null characters are not allowed.", code="null_characters_not_allowed"
+            )
+        try:
+            return super().to_python(value)
+        except forms.ValidationError:
+            return UNKNOWN
+
+    def validate(self, value):
+        if value is not UNKNOWN:
+            super().validate(value)
+
+
+def contains_any(queryset, value: str, fields: list[str]):
+    """Free-text search: rows where any of the fields contains the words as typed (any language's title)."""
+    value = value.strip()
+    if not value:
+        return queryset
+    match = Q()
+    for field in fields:
+        match |= Q(**{f"{field}__icontains": value})
+    return queryset.filter(match)
+
+
+@extend_schema_field(OpenApiTypes.STR)
+class CodeFilter(django_filters.ModelChoiceFilter):
+    """Choose a related record by its code: a dropdown on the pages, a plain string in the API."""
+
+    field_class = LenientCodeField
+
+    def filter(self, qs, value):
+        return qs.none() if value is UNKNOWN else super().filter(qs, value)
+
+
+def public_funders(request=None):
+    """Organisations that made a published grant (django-filter calls this with the request)."""
+    return Organisation.objects.filter(grants_made__published=True).distinct().order_by("name")
+
+
+class FilmFilterSet(django_filters.FilterSet):
+    """Films by title, year, status, genre, language, country, funder and region where they played."""
+
+    q = django_filters.CharFilter(method="filter_q", label=_("Title or code"))
+    year = YearFilter(field_name="year", label=_("Production year"))
+    status = django_filters.ChoiceFilter(choices=FilmStatus.choices, label=_("Status"))
+    kind = django_filters.ChoiceFilter(choices=FilmKind.choices, label=_("Kind"))
+    genre = CodeFilter(
+        field_name="genres", to_field_name="code", queryset=Genre.objects.all(), label=_("Genre")
+    )
+    language = CodeFilter(
+        field_name="languages", to_field_name="code", queryset=Language.objects.all(), label=_("Language")
+    )
+    country = CodeFilter(
+        field_name="countries", to_field_name="code", queryset=Country.objects.all(), label=_("Country")
+    )
+    funder = CodeFilter(
+        method="filter_funder", to_field_name="identifier", queryset=public_funders, label=_("Funder")
+    )
+    funder_id = IdFilter(method="filter_funder_id", label=_("Funder (id)"))
+    region = CodeFilter(
+        method="filter_region",
+        to_field_name="code",
+        queryset=Region.objects.all(),
+        label=_("Region shown in"),
+    )
+    region_id = IdFilter(method="filter_region_id", label=_("Region (id)"))
+    cohort_year = YearFilter(field_name="metrics__cohort_year", label=_("Cohort year"))
+    ids = django_filters.CharFilter(method="filter_ids", label=_("Film ids"))
+    ordering = django_filters.OrderingFilter(
+        fields=(
+            ("code", "code"),
+            ("year", "year"),
+            ("release_date", "release_date"),
+            ("metrics__awarded_kzt", "awarded"),
+            ("metrics__gross", "gross"),
+            ("metrics__admissions", "admissions"),
+            ("metrics__return_on_funding", "return_on_funding"),
+        ),
+        label=_("Order by"),
+    )
+
+    class Meta:
+        model = Film
+        fields = [
+            "q",
+            "year",
+            "status",
+            "kind",
+            "genre",
+            "language",
+            "country",
+            "funder",
+            "funder_id",
+            "region",
+            "region_id",
+            "cohort_year",
+        ]
+
+    def filter_q(self, queryset, name, value):
+        return contains_any(queryset, value, ["code", "title", "title_en", "title_ru", "title_kk"])
+
+    def filter_ids(self, queryset, name, value):
+        """Comma-separated ids, as the funded-vs-released report links to the films of one cell."""
+        return queryset.filter(pk__in=[int(i) for i in value.split(",") if i.strip().isdigit()])
+
+    def _by_funder(self, queryset, **lookup):
+        funded = Film.objects.filter(grants__published=True, **lookup).values("pk")
+        return queryset.filter(pk__in=funded)
+
+    def filter_funder(self, queryset, name, value):
+        if value is UNKNOWN:
+            return queryset.none()
+        return self._by_funder(queryset, grants__funder=value) if value else queryset
+
+    def filter_funder_id(self, queryset, name, value):
+        return self._by_funder(queryset, grants__funder_id=value) if value is not None else queryset
+
+    def _by_region(self, queryset, **lookup):
+        # Films with accepted sales in the region's cinemas, read from the daily summaries, not tickets.
+        shown = Film.objects.filter(**lookup).values("pk")
+        return queryset.filter(pk__in=shown)
+
+    def filter_region(self, queryset, name, value):
+        if value is UNKNOWN:
+            return queryset.none()
+        return self._by_region(queryset, daily_sales__cinema__region=value) if value else queryset
+
+    def filter_region_id(self, queryset, name, value):
+        return (
+            self._by_region(queryset, daily_sales__cinema__region_id=value) if value is not None else queryset
+        )
+
+
+class OrganisationFilterSet(django_filters.FilterSet):
+    """Organisations by name or identifier, and by their role in the money trail."""
+
+    ROLES = (("funder", _("Funder")), ("recipient", _("Grant recipient")), ("producer", _("Producer")))
+    q = django_filters.CharFilter(method="filter_q", label=_("Name or identifier"))
+    role = django_filters.ChoiceFilter(choices=ROLES, method="filter_role", label=_("Role"))
+
+    class Meta:
+        model = Organisation
+        fields = ["q", "role"]
+
+    def filter_q(self, queryset, name, value):
+        # Names and identifiers an organisation had before a merge still find it.
+        fields = ["name", "identifier", "aliases__name", "aliases__identifier"]
+        return contains_any(queryset, value, fields).distinct() if value.strip() else queryset
+
+    def filter_role(self, queryset, name, value):
+        lookups = {
+            "funder": Q(grants_made__published=True),
+            "recipient": Q(grants_received__published=True),
+            "producer": Q(films__isnull=False),
+        }
+        return queryset.filter(pk__in=Organisation.objects.filter(lookups[value]).values("pk"))
+
+
+class RegionFilterSet(django_filters.FilterSet):
+    """Regions by code or name in any of the three languages."""
+
+    q = django_filters.CharFilter(method="filter_q", label=_("Name or code"))
+
+    class Meta:
+        model = Region
+        fields = ["q", "code"]
+
+    def filter_q(self, queryset, name, value):
+        return contains_any(queryset, value, ["code", "name_en", "name_ru", "name_kk"])

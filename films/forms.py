@@ -1,0 +1,124 @@
+"""Staff forms for films, status changes and organisations. They gather a register row; the services'
+own parsers validate it, so a page accepts exactly what an upload would."""
+
+from __future__ import annotations
+
+from django import forms
+from django.utils import timezone
+
+from .choices import FilmKind, FilmStatus
+from .importing import RowError
+from .models import Organisation
+from .services import parse_film_row
+
+# The form's fields are the films.csv columns (registers.md), so the page and the file speak alike.
+LIST_HELP = "separate several with |, e.g. drama|history"
+
+
+class RegisterRowForm(forms.Form):
+    """A staff form for one row of a register: its values are checked by the same parser as the bulk file,
+    so a record entered by hand and one loaded from a spreadsheet obey one set of rules."""
+
+    @staticmethod
+    def parse_row(row: dict[str, str]) -> dict:  # pragma: no cover - every subclass names its parser
+        raise NotImplementedError
+
+    def clean(self):
+        cleaned = super().clean()
+        if self.errors:
+            return cleaned
+        row = {
+            k: ("" if v is None else (v.isoformat() if hasattr(v, "isoformat") else str(v).strip()))
+            for k, v in cleaned.items()
+        }
+        try:
+            cleaned["data"] = self.parse_row(row)
+        except RowError as exc:
+            self.add_error(exc.field if exc.field in self.fields else None, exc.reason)
+        return cleaned
+
+
+class FilmForm(RegisterRowForm):
+    parse_row = staticmethod(parse_film_row)
+    film_code = forms.CharField(
+        max_length=32, label="Film code", help_text="Distribution certificate or the funder's project number"
+    )
+    title = forms.CharField(max_length=300, help_text="In its original language")
+    title_kk = forms.CharField(max_length=300, required=False, label="Title (Kazakh)")
+    title_ru = forms.CharField(max_length=300, required=False, label="Title (Russian)")
+    title_en = forms.CharField(max_length=300, required=False, label="Title (English)")
+    year = forms.CharField(max_length=4, required=False, label="Production year")
+    kind = forms.ChoiceField(choices=FilmKind.choices, initial=FilmKind.FEATURE)
+    genres = forms.CharField(required=False, help_text=LIST_HELP)
+    languages = forms.CharField(
+        required=False, help_text="ISO 639-1 codes, separate several with |, e.g. kk|ru"
+    )
+    countries = forms.CharField(required=False, help_text="ISO 3166-1 alpha-2, KZ first for a domestic film")
+    producer = forms.CharField(max_length=300, required=False, label="Producer")
+    producer_id = forms.CharField(
+        max_length=100,
+        required=False,
+        label="Producer identifier",
+        help_text="org-id.guide style, e.g. KZ-BIN-…",
+    )
+    status = forms.ChoiceField(choices=FilmStatus.choices, initial=FilmStatus.ANNOUNCED)
+    planned_release = forms.DateField(required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    release_date = forms.DateField(
+        required=False, widget=forms.DateInput(attrs={"type": "date"}), help_text="First commercial screening"
+    )
+
+    def __init__(self, *args, film=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if film is not None:
+            self.fields["film_code"].disabled = True
+            self.fields["status"].help_text = "Change the status below, with its date and reason."
+            self.fields["status"].disabled = True
+
+    @classmethod
+    def initial_for(cls, film) -> dict:
+        return {
+            "film_code": film.code,
+            "title": film.title,
+            "title_kk": film.title_kk,
+            "title_ru": film.title_ru,
+            "title_en": film.title_en,
+            "year": film.year or "",
+            "kind": film.kind,
+            "genres": "|".join(g.code for g in film.genres.all()),
+            "languages": "|".join(x.code for x in film.languages.all()),
+            "countries": film.country_codes,
+            "producer": film.producer.name if film.producer else "",
+            "producer_id": (film.producer.identifier or "") if film.producer else "",
+            "status": film.status,
+            "planned_release": film.planned_release,
+            "release_date": film.release_date,
+        }
+
+
+
+class StatusChangeForm(forms.Form):
+    status = forms.ChoiceField(choices=FilmStatus.choices)
+    changed_on = forms.DateField(
+        initial=timezone.localdate, widget=forms.DateInput(attrs={"type": "date"}), label="Date of the change"
+    )
+    reason = forms.CharField(max_length=500, help_text="Why: e.g. shooting finished, funding withdrawn")
+
+    def clean_changed_on(self):
+        day = self.cleaned_data["changed_on"]
+        if day > timezone.localdate():
+            raise forms.ValidationError("A status change cannot be dated in the future.")
+        return day
+
+
+class MergeForm(forms.Form):
+    keep = forms.ModelChoiceField(
+        queryset=Organisation.objects.none(),
+        label="Merge this record into",
+        help_text="The record that stays; this one's name and identifier become its aliases",
+    )
+
+    def __init__(self, *args, merge: Organisation, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["keep"].queryset = (
+            Organisation.objects.filter(merged_into__isnull=True).exclude(pk=merge.pk).order_by("name")
+        )

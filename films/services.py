@@ -1,0 +1,268 @@
+"""Writes to the films and organisations registers. Each records its audit event in the same transaction."""
+from __future__ import annotations
+
+import datetime
+import re
+from functools import partial
+from typing import BinaryIO
+
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from .audit import Actor, record_change, snapshot
+from .choices import FilmKind, FilmStatus
+from .importing import RegisterImportReport, RowError
+from .models import Country, Film, FilmStatusChange, Genre, Language, Organisation, OrganisationAlias
+from .signals import films_registered
+from .tabular import read_csv, split_list
+
+FILM_COLUMNS = ["film_code", "title", "title_kk", "title_ru", "title_en", "year", "kind", "genres", "languages",
+                "countries", "producer", "producer_id", "status", "planned_release", "release_date"]
+FILM_SCALARS = ["title", "title_kk", "title_ru", "title_en", "year", "kind", "status", "planned_release",
+                "release_date", "country_codes", "producer_id"]
+
+
+# --- organisations ------------------------------------------------------------------------------
+
+def find_organisation(*, identifier: str = "", name: str = "") -> Organisation | None:
+    """By identifier (or a merged alias of it), else by exact name or alias, case-insensitive."""
+    org = None
+    if identifier:
+        org = (Organisation.objects.filter(identifier=identifier).first()
+               or Organisation.objects.filter(aliases__identifier=identifier).first())
+    elif name:
+        org = (Organisation.objects.filter(name__iexact=name, identifier__isnull=True).first()
+               or Organisation.objects.filter(name__iexact=name).first()
+               or Organisation.objects.filter(aliases__name__iexact=name).first())
+    while org is not None and org.merged_into_id:
+        org = org.merged_into
+    return org
+
+
+def get_or_create_organisation(*, identifier: str = "", name: str, actor: Actor) -> Organisation:
+    """The organisation an input names; a new name for a known identifier is kept as an alias."""
+    identifier = (identifier or "").strip()
+    name = (name or "").strip() or identifier
+    org = find_organisation(identifier=identifier, name=name)
+    if org is None:
+        org = Organisation.objects.create(identifier=identifier or None, name=name)
+        record_change(actor=actor, action="create", instance=org, before=None, after=snapshot(org))
+    elif name and name.lower() != org.name.lower():
+        OrganisationAlias.objects.get_or_create(organisation=org, name=name, identifier=identifier)
+    return org
+
+
+@transaction.atomic
+def merge_organisations(*, keep: Organisation, merge: Organisation, actor: Actor) -> Organisation:
+    """Two records of one organisation become one; the merged name and identifier stay searchable."""
+    if keep.pk == merge.pk:
+        raise ValueError("An organisation cannot be merged into itself.")
+    before = snapshot(merge)
+    OrganisationAlias.objects.get_or_create(organisation=keep, name=merge.name, identifier=merge.identifier or "")
+    merge.aliases.update(organisation=keep)
+    merge.films.update(producer=keep)
+    # Grants and programmes point at organisations from the funding app; move them without importing it.
+    for rel in merge._meta.related_objects:
+        if rel.one_to_many and rel.related_model is not OrganisationAlias and rel.field.name != "merged_into":
+            rel.related_model._default_manager.filter(**{rel.field.name: merge}).update(**{rel.field.name: keep})
+    old_identifier = merge.identifier
+    merge.identifier = None  # free the unique identifier; it lives on as an alias of `keep`
+    merge.merged_into = keep
+    merge.save(update_fields=["identifier", "merged_into"])
+    record_change(actor=actor, action="merge", instance=merge, before=before,
+                  after={**snapshot(merge), "merged_identifier": old_identifier})
+    return keep
+
+
+# --- films --------------------------------------------------------------------------------------
+
+def _date(value: str, field_name: str) -> datetime.date | None:
+    if not value:
+        return None
+    try:
+        return datetime.date.fromisoformat(value)
+    except ValueError:
+        raise RowError(field_name, f"'{value}' is not an ISO date (YYYY-MM-DD)") from None
+
+
+def _choice(value: str, choices, field_name: str, default: str) -> str:
+    value = (value or "").strip().lower() or default
+    if value not in choices.values:
+        raise RowError(field_name, f"'{value}' is not one of {', '.join(choices.values)}")
+    return value
+
+
+def parse_film_row(row: dict[str, str]) -> dict:
+    """Validate one films.csv row into clean values, or raise RowError naming the field."""
+    if "__extra__" in row:
+        raise RowError("row", row["__extra__"])
+    code = row.get("film_code", "")
+    if not 1 <= len(code) <= 32:
+        raise RowError("film_code", "required, 1–32 characters")
+    if not row.get("title"):
+        raise RowError("title", "required: the title in its original language")
+    year = row.get("year") or None
+    if year is not None:
+        if not re.fullmatch(r"\d{4}", year) or not 1890 <= int(year) <= 2100:
+            raise RowError("year", f"'{year}' is not a four-digit production year")
+        year = int(year)
+    languages = [x.lower() for x in split_list(row.get("languages", ""))]
+    for lang in languages:
+        if not re.fullmatch(r"[a-z]{2}", lang):
+            raise RowError("languages", f"'{lang}' is not an ISO 639-1 code such as kk, ru or en")
+    countries = [x.upper() for x in split_list(row.get("countries", ""))]
+    for c in countries:
+        if not re.fullmatch(r"[A-Z]{2}", c):
+            raise RowError("countries", f"'{c}' is not an ISO 3166-1 alpha-2 code such as KZ")
+    genres = [x.lower() for x in split_list(row.get("genres", ""))]
+    for g in genres:
+        if not re.fullmatch(r"[a-z0-9_-]{1,40}", g):
+            raise RowError("genres", f"'{g}' is not a genre word (letters, digits, - or _)")
+    return {
+        "code": code,
+        "title": row["title"],
+        "title_kk": row.get("title_kk", ""),
+        "title_ru": row.get("title_ru", ""),
+        "title_en": row.get("title_en", ""),
+        "year": year,
+        "kind": _choice(row.get("kind", ""), FilmKind, "kind", FilmKind.FEATURE),
+        "status": _choice(row.get("status", ""), FilmStatus, "status", FilmStatus.ANNOUNCED),
+        "planned_release": _date(row.get("planned_release", ""), "planned_release"),
+        "release_date": _date(row.get("release_date", ""), "release_date"),
+        "genres": genres,
+        "languages": languages,
+        "countries": countries,
+        "producer": row.get("producer", ""),
+        "producer_id": row.get("producer_id", ""),
+    }
+
+
+def _film_picture(film: Film) -> dict:
+    pic = snapshot(film)
+    pic["genres"] = sorted(film.genres.values_list("code", flat=True))
+    pic["languages"] = sorted(film.languages.values_list("code", flat=True))
+    return pic
+
+
+def _set_tags(film: Film, model, relation: str, codes: list[str]):
+    objs = [model.objects.get_or_create(code=c)[0] for c in codes]
+    getattr(film, relation).set(objs)
+
+
+@transaction.atomic
+def upsert_film(*, data: dict, actor: Actor, status_reason: str = "") -> tuple[Film, str]:
+    """Create or update a film from clean values; returns (film, 'created'|'updated'|'unchanged')."""
+    producer = None
+    if data.get("producer") or data.get("producer_id"):
+        producer = get_or_create_organisation(identifier=data.get("producer_id", ""),
+                                              name=data.get("producer", ""), actor=actor)
+    values = {k: data[k] for k in ("title", "title_kk", "title_ru", "title_en", "year", "kind",
+                                   "planned_release", "release_date")}
+    values["country_codes"] = "|".join(data.get("countries", []))
+    values["producer"] = producer
+    film = Film.objects.filter(code=data["code"]).first()
+    before = _film_picture(film) if film else None
+    created = film is None
+    status = data["status"]
+    if film is not None and film.status == FilmStatus.RELEASED and film.release_date:
+        # A spreadsheet that predates the release must not un-release a film that has been screened.
+        values["release_date"] = values["release_date"] or film.release_date
+        if status != FilmStatus.ABANDONED:
+            status = FilmStatus.RELEASED
+    if created:
+        film = Film.objects.create(code=data["code"], status=status, **values)
+        FilmStatusChange.objects.create(film=film, status=film.status, reason=status_reason or "registered",
+                                        recorded_by=_user(actor))
+    else:
+        for k, v in values.items():
+            setattr(film, k, v)
+        film.save()
+        if status != film.status:
+            change_film_status(film=film, status=status, reason=status_reason or "register file",
+                               actor=actor, audit=False)
+    _set_tags(film, Genre, "genres", data.get("genres", []))
+    _set_tags(film, Language, "languages", data.get("languages", []))
+    _set_tags(film, Country, "countries", data.get("countries", []))
+    after = _film_picture(film)
+    if created:
+        record_change(actor=actor, action="create", instance=film, before=None, after=after)
+        transaction.on_commit(partial(films_registered.send, sender=Film, codes=[film.code]))
+        return film, "created"
+    if before == after:
+        return film, "unchanged"
+    record_change(actor=actor, action="update", instance=film, before=before, after=after)
+    return film, "updated"
+
+
+def _user(actor: Actor):
+    return actor.user if getattr(actor.user, "is_authenticated", False) else None
+
+
+@transaction.atomic
+def change_film_status(*, film: Film, status: str, actor: Actor, reason: str = "",
+                       changed_on: datetime.date | None = None, audit: bool = True) -> FilmStatusChange | None:
+    """Move a film to a new status, keeping the dated history."""
+    if status not in FilmStatus.values:
+        raise ValueError(f"'{status}' is not a film status")
+    if status == film.status:
+        return None
+    before = snapshot(film)
+    change = FilmStatusChange.objects.create(film=film, status=status, previous_status=film.status,
+                                             changed_on=changed_on or timezone.localdate(), reason=reason,
+                                             recorded_by=_user(actor))
+    film.status = status
+    film.save(update_fields=["status", "updated_at"])
+    if audit:
+        record_change(actor=actor, action="update", instance=film, before=before, after=snapshot(film))
+    return change
+
+
+def mark_released_by_sales(*, first_screening_days: dict[int, datetime.date], actor: Actor,
+                           reason: str) -> list[int]:
+    """registers.md: the tracker sets `released` and the release date itself when sales first arrive.
+
+    Called inside the import's transaction with each touched film's earliest screening day in the batch.
+    Returns the ids of films whose status or date changed.
+    """
+    changed = []
+    films = Film.objects.select_for_update().filter(pk__in=first_screening_days).filter(
+        ~Q(status=FilmStatus.RELEASED) | Q(release_date__isnull=True) | Q(release_date__gt=min(
+            first_screening_days.values())))
+    for film in films:
+        day = first_screening_days[film.pk]
+        before = snapshot(film)
+        if film.release_date is None or film.release_date > day:
+            film.release_date = day
+            film.save(update_fields=["release_date", "updated_at"])
+        if film.status != FilmStatus.RELEASED:
+            change_film_status(film=film, status=FilmStatus.RELEASED, actor=actor, reason=reason,
+                               changed_on=day, audit=False)
+        after = snapshot(film)
+        if after != before:
+            record_change(actor=actor, action="update", instance=film, before=before, after=after)
+            changed.append(film.pk)
+    return changed
+
+
+def import_films(*, stream: BinaryIO, actor: Actor) -> RegisterImportReport:
+    """Load films.csv; good rows are saved, bad rows reported; loading the same file twice changes nothing."""
+    table = read_csv(stream, required=["film_code", "title"], known=FILM_COLUMNS, what="films")
+    report = RegisterImportReport("films")
+    if table.unknown_columns:
+        report.warnings.append(f"ignored unknown column(s): {', '.join(table.unknown_columns)}")
+    seen: dict[str, int] = {}
+    with transaction.atomic():
+        for line, row in table.rows:
+            key = row.get("film_code", "")
+            try:
+                if key in seen:
+                    raise RowError("film_code", f"already given on line {seen[key]} of this file")
+                data = parse_film_row(row)
+                seen[key] = line
+                with transaction.atomic():
+                    _, outcome = upsert_film(data=data, actor=actor)
+                report.add(line, key, outcome)
+            except RowError as exc:
+                report.add(line, key, "rejected", exc.field, exc.reason)
+    return report

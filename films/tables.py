@@ -1,0 +1,154 @@
+"""One table, three renderings: the staff page, its CSV and its XLSX show the same cells figure for figure.
+
+Every auditor report and the audit-trail export build a `Table`; the page and both downloads render that
+one object, so a number cannot differ between them. Money is exact Decimal throughout.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime
+import io
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.http import HttpResponse
+from django.utils import timezone
+
+MONEY, COUNT, RATIO, TEXT, DATE, MOMENT = "money", "count", "ratio", "text", "date", "moment"
+RATIO_PLACES = Decimal("0.000001")
+
+
+@dataclass(frozen=True)
+class Column:
+    key: str
+    label: str
+    kind: str = TEXT
+
+
+@dataclass
+class Table:
+    """A report: columns, rows (dicts keyed by column key), the filters used and its "as of" stamp."""
+
+    slug: str
+    title: str
+    columns: list[Column]
+    rows: list[dict]
+    as_of: datetime.datetime | None = None
+    computed_at: datetime.datetime = field(default_factory=timezone.now)
+    filters: dict[str, str] = field(default_factory=dict)
+    note: str = ""
+
+    def cells(self, row: dict) -> list[str]:
+        return [cell_text(row.get(c.key), c.kind) for c in self.columns]
+
+    def text_rows(self) -> list[list[str]]:
+        return [self.cells(r) for r in self.rows]
+
+    def stamp(self) -> str:
+        parts = []
+        if self.as_of:
+            parts.append(f"last ticket sale included {timezone.localtime(self.as_of):%Y-%m-%d %H:%M}")
+        parts.append(f"computed {timezone.localtime(self.computed_at):%Y-%m-%d %H:%M}")
+        return "As of: " + ", ".join(parts)
+
+
+def cell_text(value, kind: str) -> str:
+    """The one textual form of a cell, used by the page and the CSV alike."""
+    if value is None or value == "":
+        return ""
+    if kind == MONEY:
+        return f"{Decimal(value):.2f}"
+    if kind == RATIO:
+        return f"{Decimal(value).quantize(RATIO_PLACES)}"
+    if kind == COUNT:
+        return str(int(value))
+    if kind == MOMENT and isinstance(value, datetime.datetime):
+        return timezone.localtime(value).strftime("%Y-%m-%d %H:%M:%S")
+    if kind == DATE and isinstance(value, datetime.date):
+        return value.isoformat()
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    return str(value)
+
+
+def _preamble(table: Table) -> list[list[str]]:
+    lines = [[table.title], [table.stamp()]]
+    if table.filters:
+        lines.append(["Filters: " + "; ".join(f"{k} = {v}" for k, v in table.filters.items())])
+    return lines
+
+
+def as_csv(table: Table) -> str:
+    """The header row, then the rows; the title, stamp and filters go in the HTTP headers and file name."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow([c.key for c in table.columns])
+    writer.writerows(_csv_safe(r) for r in table.text_rows())
+    return out.getvalue()
+
+
+def _csv_safe(cells: list[str]) -> list[str]:
+    return [_safe_text(c) for c in cells]
+
+
+def _safe_text(text: str) -> str:
+    # Text starting with = + - @ would run as a formula in a spreadsheet (CSV injection); numbers are safe.
+    if text[:1] in ("=", "+", "@") or (text[:1] == "-" and not _is_number(text)):
+        return "'" + text
+    return text
+
+
+def _is_number(text: str) -> bool:
+    try:
+        Decimal(text)
+    except ArithmeticError:
+        return False
+    return True
+
+
+def as_xlsx(table: Table) -> bytes:
+    """A workbook whose cells hold the same values as the CSV: numbers as numbers, text as text."""
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    ws = wb.active
+    ws.title = table.slug[:31]
+    for line in _preamble(table):
+        ws.append(line)
+    ws.append([])
+    header_row = ws.max_row + 1
+    ws.append([c.key for c in table.columns])
+    formats = {MONEY: "#,##0.00", RATIO: "0.000000", COUNT: "0"}
+    for row in table.rows:
+        values = []
+        for c in table.columns:
+            text = cell_text(row.get(c.key), c.kind)
+            if c.kind in (MONEY, RATIO) and text:
+                values.append(Decimal(text))
+            elif c.kind == COUNT and text:
+                values.append(int(text))
+            else:
+                values.append(_safe_text(text))
+        ws.append(values)
+        for i, c in enumerate(table.columns, start=1):
+            if c.kind in formats:
+                ws.cell(row=ws.max_row, column=i).number_format = formats[c.kind]
+    ws.freeze_panes = ws.cell(row=header_row + 1, column=1)
+    buf = io.BytesIO()
+    wb.save(buf)
+    return buf.getvalue()
+
+
+def download(table: Table, fmt: str) -> HttpResponse:
+    """The table as a CSV or XLSX attachment, with its "as of" stamp in a header."""
+    stamp = timezone.localtime(table.computed_at).strftime("%Y%m%d-%H%M")
+    if fmt == "csv":
+        response = HttpResponse(as_csv(table), content_type="text/csv; charset=utf-8")
+    else:
+        response = HttpResponse(
+            as_xlsx(table), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+        )
+    response["Content-Disposition"] = f'attachment; filename="{table.slug}-{stamp}.{fmt}"'
+    response["X-As-Of"] = table.stamp()
+    return response

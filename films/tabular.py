@@ -1,0 +1,112 @@
+"""Reading the CSV files clerks and cinemas send (ticket-sales.md rules, shared by every register).
+
+UTF-8 with or without BOM, `,` or `;` (whichever the header uses), header names case-insensitive and
+trimmed, RFC 4180 quoting, LF or CRLF, blank lines ignored. Rows are streamed, so memory does not grow
+with the file.
+"""
+from __future__ import annotations
+
+import codecs
+import csv
+import io
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import BinaryIO
+
+
+class FileRejected(Exception):  # noqa: N818 - reads better at call sites: `except FileRejected`
+    """The whole file is unusable; the message says why in words a clerk can act on."""
+
+
+@dataclass
+class CsvTable:
+    columns: list[str]
+    unknown_columns: list[str] = field(default_factory=list)
+    rows: Iterator[tuple[int, dict[str, str]]] = iter(())
+
+
+def open_text(stream: BinaryIO) -> io.TextIOWrapper:
+    """Decode as UTF-8 (a BOM is dropped); a decoding error surfaces as FileRejected when reached."""
+    return io.TextIOWrapper(stream, encoding="utf-8-sig", errors="strict", newline="")
+
+
+def not_utf8_message(exc: UnicodeDecodeError) -> str:
+    return (f"The file is not UTF-8 text (byte 0x{exc.object[exc.start]:02x} at byte {exc.start} of the "
+            "part being read). Save or export it as 'CSV UTF-8' and send it again.")
+
+
+def sniff_delimiter(header_line: str) -> str:
+    return ";" if header_line.count(";") > header_line.count(",") else ","
+
+
+def read_csv(stream: BinaryIO, *, required: list[str], known: list[str], what: str) -> CsvTable:
+    """Check the header and return a table whose rows stream lazily as (line number, {column: value})."""
+    text = open_text(stream)
+    try:
+        first = ""
+        line_no = 0
+        for raw in text:
+            line_no += 1
+            if raw.strip():
+                first = raw
+                break
+    except UnicodeDecodeError as exc:
+        raise FileRejected(not_utf8_message(exc)) from exc
+    if not first:
+        raise FileRejected(f"The {what} file is empty: it has no header row and no records.")
+    delimiter = sniff_delimiter(first)
+    header = next(csv.reader([first], delimiter=delimiter))
+    columns = [h.strip().lower() for h in header]
+    if "\x00" in first or not any(columns):
+        raise FileRejected(f"The {what} file is not CSV text: its first line has no column names.")
+    missing = [c for c in required if c not in columns]
+    if missing:
+        raise FileRejected(
+            f"The {what} file's header lacks the required column{'s' if len(missing) > 1 else ''} "
+            f"{', '.join(missing)} (found: {', '.join(c for c in columns if c) or 'none'}). "
+            f"The header must name: {', '.join(required)}."
+        )
+    dupes = sorted({c for c in columns if c and columns.count(c) > 1})
+    if dupes:
+        raise FileRejected(f"The {what} file's header names {', '.join(dupes)} more than once.")
+    unknown = [c for c in columns if c and c not in known]
+    return CsvTable(columns=columns, unknown_columns=unknown,
+                    rows=_rows(text, columns, delimiter, line_no))
+
+
+def _rows(text, columns, delimiter, header_line_no) -> Iterator[tuple[int, dict[str, str]]]:
+    reader = csv.reader(text, delimiter=delimiter, strict=True)
+    width = len(columns)
+    try:
+        for values in reader:
+            # reader.line_num counts physical lines read after the header line.
+            line = header_line_no + reader.line_num
+            if not values or all(not v.strip() for v in values):
+                continue
+            if any("\x00" in v for v in values):
+                raise FileRejected(f"Line {line} holds a NUL byte: the file is not plain text. Export it again "
+                                   "as 'CSV UTF-8' and send it again.")
+            row = {columns[i]: (values[i].strip() if i < len(values) else "") for i in range(width) if columns[i]}
+            if len(values) > width:
+                row["__extra__"] = f"has {len(values)} values but the header names {width} columns"
+            yield line, row
+    except UnicodeDecodeError as exc:
+        raise FileRejected(not_utf8_message(exc)) from exc
+    except csv.Error as exc:
+        raise FileRejected(f"The file is not valid CSV near line {header_line_no + reader.line_num}: {exc}.") \
+            from exc
+
+
+def peek_kind(stream: BinaryIO) -> str:
+    """'json' when the content (after a BOM and blanks) starts with '{' or '[', else 'csv'; rewinds."""
+    head = stream.read(4096)
+    stream.seek(0)
+    if head.startswith(codecs.BOM_UTF8):
+        head = head[len(codecs.BOM_UTF8):]
+    stripped = head.lstrip()
+    return "json" if stripped[:1] in (b"{", b"[") else "csv"
+
+
+def split_list(value: str) -> list[str]:
+    """`drama|history` → ['drama', 'history']."""
+    return [part.strip() for part in (value or "").split("|") if part.strip()]

@@ -1,0 +1,9 @@
+from django.urls import path
+
+from . import views
+
+app_name = "films"
+urlpatterns = [
+    path("", views.film_list, name="list"),
+    path("<str:code>/", views.film_detail, name="detail"),
+]

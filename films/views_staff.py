@@ -1,0 +1,251 @@
+"""Staff workspace: films with their status history, organisations (search, merge) and the audit trail."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.db.models import Q
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.dateparse import parse_date
+
+from .audit import Actor
+from .choices import Door
+from .forms import FilmForm, MergeForm, StatusChangeForm
+from .models import AuditEvent, Film, Organisation
+from .permissions import can_edit_registers, reader_view, register_editor, workspace_reader
+from .selectors import film_detail as select_film
+from .services import change_film_status, merge_organisations, upsert_film
+from .tables import MOMENT, Column, Table, download
+
+
+def page_actor(request) -> Actor:
+    """Changes made through these pages are recorded with the signed-in user and door 'page'."""
+    return Actor(door=Door.PAGE, user=request.user)
+
+
+# --- films ---------------------------------------------------------------------------------------
+
+
+@workspace_reader
+def film_list(request):
+    q = request.GET.get("q", "").strip()
+    films = Film.objects.select_related("producer").order_by("code")
+    if q:
+        films = films.filter(
+            Q(code__icontains=q)
+            | Q(title__icontains=q)
+            | Q(title_en__icontains=q)
+            | Q(title_ru__icontains=q)
+            | Q(title_kk__icontains=q)
+            | Q(producer__name__icontains=q)
+        )
+    status = request.GET.get("status", "")
+    if status:
+        films = films.filter(status=status)
+    page = Paginator(films, 50).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "staff/film_list.html",
+        {"page": page, "q": q, "status": status, "statuses": Film._meta.get_field("status").choices},
+    )
+
+
+@register_editor
+def film_create(request):
+    form = FilmForm(request.POST or None, initial={"film_code": request.GET.get("film_code", "")})
+    if request.method == "POST" and form.is_valid():
+        if Film.objects.filter(code=form.cleaned_data["data"]["code"]).exists():
+            form.add_error("film_code", "A film with this code is already registered; edit it instead.")
+        else:
+            film, _ = upsert_film(data=form.cleaned_data["data"], actor=page_actor(request))
+            messages.success(request, f"Film {film.code} registered.")
+            return redirect("staff:film", code=film.code)
+    return render(request, "staff/film_form.html", {"form": form, "film": None})
+
+
+@register_editor
+def film_edit(request, code):
+    film = get_object_or_404(Film, code=code)
+    form = FilmForm(request.POST or None, film=film, initial=FilmForm.initial_for(film))
+    if request.method == "POST" and form.is_valid():
+        _, outcome = upsert_film(data=form.cleaned_data["data"], actor=page_actor(request))
+        messages.success(request, f"Film {film.code}: {outcome}.")
+        return redirect("staff:film", code=film.code)
+    return render(request, "staff/film_form.html", {"form": form, "film": film})
+
+
+@reader_view
+def film_detail(request, code):
+    try:
+        film = select_film(code)
+    except Film.DoesNotExist:
+        from django.http import Http404
+
+        raise Http404(f"No film with code {code}") from None
+    form = StatusChangeForm(request.POST or None, initial={"status": film.status})
+    if request.method == "POST" and form.is_valid():
+        change = change_film_status(
+            film=film,
+            status=form.cleaned_data["status"],
+            actor=page_actor(request),
+            reason=form.cleaned_data["reason"],
+            changed_on=form.cleaned_data["changed_on"],
+        )
+        if change is None:
+            messages.info(request, "The film already has that status; nothing changed.")
+        else:
+            messages.success(request, f"Status changed to {change.get_status_display()}.")
+        return redirect("staff:film", code=film.code)
+    from funding.models import Grant  # funding sits above films; imported late to keep the graph one-way
+
+    return render(
+        request,
+        "staff/film_detail.html",
+        {
+            "film": film,
+            "form": form,
+            "can_edit": can_edit_registers(request.user),
+            "grants": Grant.objects.filter(film=film).select_related("funder").order_by("award_date"),
+            "events": AuditEvent.objects.filter(object_type="films.film", object_id=str(film.pk))[:50],
+        },
+    )
+
+
+# --- organisations ---------------------------------------------------------------------------------
+
+
+@workspace_reader
+def organisation_list(request):
+    q = request.GET.get("q", "").strip()
+    orgs = Organisation.objects.filter(merged_into__isnull=True).prefetch_related("aliases").order_by("name")
+    if q:
+        # Merged names and identifiers stay searchable through the aliases they became.
+        orgs = orgs.filter(
+            Q(name__icontains=q)
+            | Q(identifier__icontains=q)
+            | Q(aliases__name__icontains=q)
+            | Q(aliases__identifier__icontains=q)
+        ).distinct()
+    page = Paginator(orgs, 50).get_page(request.GET.get("page"))
+    return render(request, "staff/organisation_list.html", {"page": page, "q": q})
+
+
+@reader_view
+def organisation_detail(request, org_id):
+    org = get_object_or_404(Organisation.objects.prefetch_related("aliases"), pk=org_id)
+    form = MergeForm(request.POST or None, merge=org)
+    if request.method == "POST" and form.is_valid():
+        if org.merged_into_id:
+            messages.error(request, "This record was already merged.")
+        else:
+            keep = merge_organisations(keep=form.cleaned_data["keep"], merge=org, actor=page_actor(request))
+            messages.success(request, f"{org.name} merged into {keep.name}; its name stays searchable.")
+            return redirect("staff:organisation", org_id=keep.pk)
+    return render(
+        request,
+        "staff/organisation_detail.html",
+        {
+            "org": org,
+            "form": form,
+            "can_edit": can_edit_registers(request.user),
+            "films": org.films.order_by("code")[:200],
+            "grants_received": org.grants_received.order_by("award_date")[:200],
+            "grants_made": org.grants_made.count(),
+            "merged_records": org.merged_records.all(),
+        },
+    )
+
+
+# --- audit trail ---------------------------------------------------------------------------------
+
+AUDIT_FILTERS = ["object_type", "action", "door", "actor", "q", "since", "until"]
+
+
+def audit_events(params):
+    """The audit trail filtered as the page and its exports ask."""
+    events = AuditEvent.objects.select_related("actor").order_by("-at", "-id")
+    if params.get("object_type"):
+        events = events.filter(object_type=params["object_type"])
+    if params.get("action"):
+        events = events.filter(action=params["action"])
+    if params.get("door"):
+        events = events.filter(door=params["door"])
+    if params.get("actor"):
+        events = events.filter(
+            Q(actor__username__icontains=params["actor"]) | Q(actor_label__icontains=params["actor"])
+        )
+    if params.get("q"):
+        events = events.filter(Q(object_id=params["q"]) | Q(object_repr__icontains=params["q"]))
+    since, until = parse_date(params.get("since") or ""), parse_date(params.get("until") or "")
+    if since:
+        events = events.filter(at__date__gte=since)
+    if until:
+        events = events.filter(at__date__lte=until)
+    return events
+
+
+def audit_table(params) -> Table:
+    import json
+
+    events = audit_events(params)
+    return Table(
+        slug="audit-trail",
+        title="Audit trail",
+        columns=[
+            Column("at", "When", MOMENT),
+            Column("actor", "Who"),
+            Column("door", "Door"),
+            Column("action", "Action"),
+            Column("object_type", "Record type"),
+            Column("object_id", "Record id"),
+            Column("object_repr", "Record"),
+            Column("before", "Before"),
+            Column("after", "After"),
+        ],
+        rows=[
+            {
+                "at": e.at,
+                "actor": e.actor_label or (e.actor.get_username() if e.actor else ""),
+                "door": e.door,
+                "action": e.action,
+                "object_type": e.object_type,
+                "object_id": e.object_id,
+                "object_repr": e.object_repr,
+                "before": json.dumps(e.before, ensure_ascii=False, sort_keys=True)
+                if e.before is not None
+                else "",
+                "after": json.dumps(e.after, ensure_ascii=False, sort_keys=True)
+                if e.after is not None
+                else "",
+            }
+            for e in events.iterator(chunk_size=2000)
+        ],
+        filters={k: params[k] for k in AUDIT_FILTERS if params.get(k)},
+    )
+
+
+@workspace_reader
+def audit_list(request):
+    params = {k: request.GET.get(k, "").strip() for k in AUDIT_FILTERS}
+    page = Paginator(audit_events(params), 100).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "staff/audit_list.html",
+        {
+            "page": page,
+            "params": params,
+            "query": query.urlencode(),
+            "object_types": AuditEvent.objects.values_list("object_type", flat=True)
+            .distinct()
+            .order_by("object_type"),
+            "actions": AuditEvent.objects.values_list("action", flat=True).distinct().order_by("action"),
+            "doors": Door.choices,
+        },
+    )
+
+
+@workspace_reader
+def audit_download(request, fmt):
+    return download(audit_table({k: request.GET.get(k, "").strip() for k in AUDIT_FILTERS}), fmt)
