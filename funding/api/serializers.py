@@ -1,0 +1,183 @@
+"""Public representations of grants, programmes, funders and the stored per-film figures (metrics.md)."""
+
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from films.api.serializers import FilmSerializer, OrganisationSerializer, StatusChangeSerializer
+
+from ..models import Disbursement, FilmMetrics, Grant, Programme
+from ..selectors import is_released, totals_by_currency
+
+PER_CURRENCY = {
+    "type": "object",
+    "additionalProperties": {"type": "string", "format": "decimal"},
+    "example": {"KZT": "150000000.00"},
+}
+
+
+class CurrencyTotalSerializer(serializers.Serializer):
+    currency = serializers.CharField()
+    grants = serializers.IntegerField()
+    awarded = serializers.DecimalField(max_digits=20, decimal_places=2)
+
+
+class FilmMetricsSerializer(serializers.ModelSerializer):
+    """Every per-film figure with its "as of": last_sale_at (last sale included) and computed_at."""
+
+    film = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    awarded = extend_schema_field(PER_CURRENCY)(serializers.JSONField(read_only=True))
+    disbursed = extend_schema_field(PER_CURRENCY)(serializers.JSONField(read_only=True))
+
+    class Meta:
+        model = FilmMetrics
+        fields = [
+            "film",
+            "awarded",
+            "disbursed",
+            "awarded_kzt",
+            "cohort_year",
+            "gross",
+            "admissions",
+            "screenings",
+            "exhibitor_share",
+            "net_to_rights_holders",
+            "return_on_funding",
+            "net_return_on_funding",
+            "funding_per_admission",
+            "last_sale_at",
+            "computed_at",
+        ]
+
+
+class PublicFilmSerializer(FilmSerializer):
+    """A film with whether it is released and its stored figures."""
+
+    released = serializers.SerializerMethodField()
+    metrics = serializers.SerializerMethodField()
+
+    class Meta(FilmSerializer.Meta):
+        fields = [*FilmSerializer.Meta.fields, "released", "metrics"]
+
+    def _metrics(self, obj):
+        return getattr(obj, "metrics", None) if hasattr(obj, "metrics") else None
+
+    def get_released(self, obj) -> bool:
+        return is_released(obj, self._metrics(obj))
+
+    @extend_schema_field(FilmMetricsSerializer(allow_null=True))
+    def get_metrics(self, obj):
+        m = self._metrics(obj)
+        return FilmMetricsSerializer(m).data if m is not None else None
+
+
+class PublicFilmDetailSerializer(PublicFilmSerializer):
+    status_history = StatusChangeSerializer(source="status_changes", many=True, read_only=True)
+
+    class Meta(PublicFilmSerializer.Meta):
+        fields = [*PublicFilmSerializer.Meta.fields, "status_history"]
+
+
+class ProgrammeBriefSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Programme
+        fields = ["id", "title", "code"]
+
+
+class DisbursementSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Disbursement
+        fields = ["identifier", "kind", "amount", "currency", "date"]
+
+
+class GrantSerializer(serializers.ModelSerializer):
+    """A published grant; `film` is the linked film's code, `film_code` what the source named."""
+
+    funder = OrganisationSerializer(read_only=True)
+    recipient = OrganisationSerializer(read_only=True, allow_null=True)
+    programme = ProgrammeBriefSerializer(read_only=True, allow_null=True)
+    film = serializers.SlugRelatedField(slug_field="code", read_only=True, allow_null=True)
+    disbursements = DisbursementSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = Grant
+        fields = [
+            "identifier",
+            "title",
+            "description",
+            "currency",
+            "amount_awarded",
+            "amount_disbursed",
+            "award_date",
+            "planned_start",
+            "planned_end",
+            "funder",
+            "recipient",
+            "programme",
+            "film",
+            "film_code",
+            "disbursements",
+        ]
+
+
+class ProgrammeSerializer(serializers.ModelSerializer):
+    funder = OrganisationSerializer(read_only=True, allow_null=True)
+    totals = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Programme
+        fields = ["id", "title", "code", "funder", "totals"]
+
+    @extend_schema_field(CurrencyTotalSerializer(many=True))
+    def get_totals(self, obj):
+        return CurrencyTotalSerializer(totals_by_currency(obj.grants.published()), many=True).data
+
+
+class FunderSerializer(OrganisationSerializer):
+    """A funder with what it awarded in published grants, one total per currency."""
+
+    totals = serializers.SerializerMethodField()
+
+    class Meta(OrganisationSerializer.Meta):
+        fields = [*OrganisationSerializer.Meta.fields, "totals"]
+
+    @extend_schema_field(CurrencyTotalSerializer(many=True))
+    def get_totals(self, obj):
+        return CurrencyTotalSerializer(totals_by_currency(obj.grants_made.published()), many=True).data
+
+
+class RecipientTotalsSerializer(OrganisationSerializer):
+    """An organisation with the published grants it received, one total per currency."""
+
+    received = serializers.SerializerMethodField()
+
+    class Meta(OrganisationSerializer.Meta):
+        fields = [*OrganisationSerializer.Meta.fields, "received"]
+
+    @extend_schema_field(CurrencyTotalSerializer(many=True))
+    def get_received(self, obj):
+        return CurrencyTotalSerializer(totals_by_currency(obj.grants_received.published()), many=True).data
+
+
+# --- Reports: rows as the command prints them, with the "as of" beside them -----------------------------
+
+
+class AsOfSerializer(serializers.Serializer):
+    last_sale_at = serializers.DateTimeField(allow_null=True)
+    computed_at = serializers.DateTimeField(allow_null=True)
+
+
+class FundedVsReleasedRowSerializer(serializers.Serializer):
+    year = extend_schema_field({"oneOf": [{"type": "integer"}, {"type": "string", "enum": ["total"]}]})(
+        serializers.JSONField(help_text="Cohort year, or 'total' on the last row")
+    )
+    films_funded = serializers.IntegerField()
+    awarded = serializers.CharField()
+    films_released = serializers.IntegerField()
+    released_share = serializers.FloatField(allow_null=True)
+    gross = serializers.CharField()
+    return_on_funding = serializers.FloatField(allow_null=True)
+
+
+class FundedVsReleasedSerializer(serializers.Serializer):
+    as_of = AsOfSerializer()
+    rows = FundedVsReleasedRowSerializer(many=True)

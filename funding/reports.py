@@ -1,0 +1,21 @@
+"""Rendering reports as files: the command, the pages' downloads and the API share these."""
+from __future__ import annotations
+
+import csv
+import io
+import json
+
+from .selectors import REPORT_COLUMNS, FundedVsReleased
+
+
+def funded_vs_released_csv(report: FundedVsReleased) -> str:
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(REPORT_COLUMNS)
+    for row in report.as_json():
+        writer.writerow(["" if row[c] is None else row[c] for c in REPORT_COLUMNS])
+    return out.getvalue()
+
+
+def funded_vs_released_json(report: FundedVsReleased) -> str:
+    return json.dumps(report.as_json(), indent=1)

@@ -1,0 +1,184 @@
+"""Maker-checker, disbursements and linking through the staff pages, and what the public sees meanwhile."""
+
+from decimal import Decimal
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+
+from films.models import AuditEvent, Film
+from funding.choices import ChangeStatus
+from funding.exports import grants_package
+from funding.models import Grant, GrantChange
+
+GRANT_POST = {
+    "identifier": "360G-TEST-0001",
+    "title": "Production support: Steppe",
+    "description": "State support",
+    "currency": "KZT",
+    "amount_awarded": "150000000.55",
+    "award_date": "2024-03-01",
+    "recipient_name": "Steppe Films LLP",
+    "recipient_id": "KZ-BIN-000000000001",
+    "funder_name": "State Center for Support of National Cinema",
+    "funder_id": "KZ-BIN-190340001111",
+    "programme": "Feature films",
+    "planned_start": "",
+    "planned_end": "",
+    "film_code": "KZ-2023-0001",
+}
+
+
+def test_a_new_grant_stays_unpublished_until_another_officer_approves(client, registers, officer, officer2):
+    client.force_login(officer)
+    response = client.post(reverse("staff:grant-new"), GRANT_POST)
+    grant = Grant.objects.get(identifier="360G-TEST-0001")
+    assert response.status_code == 302
+    assert grant.published is False and grant.amount_awarded == Decimal("150000000.55")
+    assert grant.film.code == "KZ-2023-0001"
+    change = GrantChange.objects.get(grant=grant, status=ChangeStatus.PENDING)
+    # Pending: nowhere public — not the 360Giving export, not the public film page, not the report.
+    assert "360G-TEST-0001" not in [g["id"] for g in grants_package()["grants"]]
+    public = Client().get(reverse("films:detail", args=["KZ-2023-0001"])).content.decode()
+    assert "360G-TEST-0001" not in public and "150,000,000.55" not in public
+
+    # The maker cannot check their own change.
+    client.post(reverse("staff:change-review", args=[change.pk, "approve"]))
+    grant.refresh_from_db()
+    assert grant.published is False
+
+    client.force_login(officer2)
+    client.post(reverse("staff:change-review", args=[change.pk, "approve"]))
+    grant.refresh_from_db()
+    change.refresh_from_db()
+    assert grant.published is True and change.status == ChangeStatus.APPROVED
+    assert change.reviewed_by == officer2
+    assert "360G-TEST-0001" in [g["id"] for g in grants_package()["grants"]]
+    actions = list(
+        AuditEvent.objects.filter(object_type="funding.grant", object_id=str(grant.pk)).values_list(
+            "action", flat=True
+        )
+    )
+    assert "propose" in actions and "approve" in actions
+
+
+def test_a_change_to_a_published_grant_keeps_the_approved_version_public(
+    client, registers, officer, officer2, auditor
+):
+    grant = Grant.objects.get(identifier="360G-KZ-SCSNC-00001")
+    old_amount = grant.amount_awarded
+    client.force_login(officer)
+    edit = client.get(reverse("staff:grant-edit", args=[grant.pk]))
+    data = {k: (v if v is not None else "") for k, v in edit.context["form"].initial.items()}
+    data = {k: (v.isoformat() if hasattr(v, "isoformat") else str(v)) for k, v in data.items()}
+    data["amount_awarded"] = "999.99"
+    client.post(reverse("staff:grant-edit", args=[grant.pk]), data)
+    grant.refresh_from_db()
+    assert grant.amount_awarded == old_amount  # the public version is untouched
+    change = grant.changes.get(status=ChangeStatus.PENDING)
+    assert change.proposed["amountAwarded"] == Decimal("999.99")
+    exported = {g["id"]: g for g in grants_package()["grants"]}
+    assert exported[grant.identifier]["amountAwarded"] == old_amount
+
+    # Auditors see both versions side by side.
+    client.force_login(auditor)
+    page = client.get(reverse("staff:grant", args=[grant.pk]))
+    versions = {label: (approved, proposed) for label, approved, proposed, _ in page.context["versions"]}
+    assert versions["Amount awarded"] == (f"{old_amount:.2f}", "999.99")
+    assert page.context["can_review"] is False
+
+    client.force_login(officer2)
+    client.post(reverse("staff:change-review", args=[change.pk, "approve"]))
+    grant.refresh_from_db()
+    assert grant.amount_awarded == Decimal("999.99")
+
+
+def test_rejection_leaves_the_approved_grant_and_records_why(client, registers, officer, officer2):
+    grant = Grant.objects.get(identifier="360G-KZ-SCSNC-00001")
+    client.force_login(officer)
+    data = {
+        k: (v.isoformat() if hasattr(v, "isoformat") else ("" if v is None else str(v)))
+        for k, v in client.get(reverse("staff:grant-edit", args=[grant.pk])).context["form"].initial.items()
+    }
+    data["title"] = "Renamed"
+    client.post(reverse("staff:grant-edit", args=[grant.pk]), data)
+    change = grant.changes.get(status=ChangeStatus.PENDING)
+    client.force_login(officer2)
+    client.post(reverse("staff:change-review", args=[change.pk, "reject"]), {"note": "wrong title"})
+    change.refresh_from_db()
+    grant.refresh_from_db()
+    assert change.status == ChangeStatus.REJECTED and change.review_note == "wrong title"
+    assert grant.title != "Renamed"
+
+
+def test_uploaded_grants_await_approval(client, registers, officer, examples_dir):
+    client.force_login(officer)
+    csv_text = (examples_dir / "grants.csv").read_text(encoding="utf-8-sig").splitlines()
+    # One new grant and one existing grant with a changed amount.
+    header, first = csv_text[0], csv_text[1]
+    changed = first.replace("156000000.01", "156000000.02")
+    new = first.replace("360G-KZ-SCSNC-00001", "360G-KZ-SCSNC-09999")
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    upload = SimpleUploadedFile("grants.csv", "\n".join([header, changed, new]).encode())
+    response = client.post(reverse("staff:upload", args=["grants"]), {"file": upload})
+    summary = response.context["report"].summary()
+    assert (summary["created"], summary["updated"], summary["rejected"]) == (1, 1, 0)
+    assert Grant.objects.get(identifier="360G-KZ-SCSNC-00001").amount_awarded == Decimal("156000000.01")
+    assert Grant.objects.get(identifier="360G-KZ-SCSNC-09999").published is False
+    assert GrantChange.objects.filter(status=ChangeStatus.PENDING).count() == 2
+    assert AuditEvent.objects.filter(door="upload", action="propose").count() == 2
+
+
+def test_disbursement_and_recovery_exact_and_bounded(client, registers, officer):
+    grant = Grant.objects.get(identifier="360G-KZ-SCSNC-00001")
+    before = grant.disbursements.count()
+    net_before = sum((d.signed_amount for d in grant.disbursements.all()), Decimal("0"))
+    client.force_login(officer)
+    url = reverse("staff:grant-disburse", args=[grant.pk])
+    client.post(
+        url, {"kind": "disbursement", "amount": "1000000.10", "date": "2024-05-01", "note": "tranche 1"}
+    )
+    client.post(url, {"kind": "recovery", "amount": "0.10", "date": "2024-06-01", "note": "unspent"})
+    too_much = client.post(url, {"kind": "recovery", "amount": "99999999999.00", "date": "2024-06-02"})
+    assert too_much.status_code == 200 and "exceeds" in too_much.content.decode()
+    assert grant.disbursements.count() == before + 2
+    net = sum((d.signed_amount for d in grant.disbursements.all()), Decimal("0"))
+    assert net == net_before + Decimal("1000000.00")
+    assert AuditEvent.objects.filter(
+        door="page", object_type="funding.grant", object_id=str(grant.pk)
+    ).exists()
+
+
+def test_linking_an_unlinked_grant_to_a_film(client, registers, officer):
+    grant = Grant.objects.get(identifier="360G-KZ-SCSNC-00012")
+    assert grant.film is None
+    film = Film.objects.order_by("code").first()
+    client.force_login(officer)
+    bad = client.post(reverse("staff:grant-link", args=[grant.pk]), {"film_code": "NO-SUCH"})
+    assert "No film with code NO-SUCH" in bad.content.decode()
+    client.post(reverse("staff:grant-link", args=[grant.pk]), {"film_code": film.code})
+    grant.refresh_from_db()
+    assert grant.film == film
+    assert AuditEvent.objects.filter(action="link", object_id=str(grant.pk), door="page").exists()
+
+
+@pytest.mark.parametrize(
+    "field,value,message",
+    [
+        ("amount_awarded", "12.345", "decimal places"),
+        ("currency", "tenge", "currency"),
+        ("award_date", "2024-13-01", "valid date"),
+    ],
+)
+def test_bad_grant_input_gets_a_clear_message_and_saves_nothing(
+    client, registers, officer, field, value, message
+):
+    client.force_login(officer)
+    response = client.post(reverse("staff:grant-new"), {**GRANT_POST, field: value})
+    assert response.status_code == 200
+    assert (
+        message in response.content.decode().lower()
+        or message in str(response.context["form"].errors).lower()
+    )
+    assert not Grant.objects.filter(identifier="360G-TEST-0001").exists()

@@ -1,0 +1,9 @@
+from django.urls import path
+
+from . import views
+
+app_name = "funding"
+urlpatterns = [
+    path("reports/funded-vs-released/", views.funded_vs_released_page, name="funded-vs-released"),
+    path("reports/funded-vs-released.<str:fmt>", views.funded_vs_released_download, name="funded-vs-released-file"),
+]

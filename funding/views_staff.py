@@ -1,0 +1,433 @@
+"""Staff workspace: grants (maker-checker, disbursements, linking), uploads, the queue, auditor reports."""
+
+from __future__ import annotations
+
+import io
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Q
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+
+from boxoffice.selectors import open_held_records
+from boxoffice.services import import_cinemas
+from films.audit import Actor
+from films.choices import Door
+from films.importing import RowError
+from films.models import AuditEvent
+from films.permissions import can_edit_registers, reader_view, register_editor, workspace_reader
+from films.services import import_films
+from films.tables import cell_text, download
+from films.tabular import FileRejected
+from films.views_staff import page_actor
+
+from . import exactjson
+from .auditor import REPORTS
+from .choices import ChangeStatus
+from .exports import grants_package
+from .forms import DisbursementForm, GrantForm, LinkForm, ReviewForm, UploadForm
+from .models import Grant, GrantChange
+from .services import (
+    approve_grant_change,
+    clean_grant,
+    import_grants,
+    link_grant,
+    propose_grant,
+    record_disbursement,
+    reject_grant_change,
+)
+
+
+@workspace_reader
+def dashboard(request):
+    return render(
+        request,
+        "staff/dashboard.html",
+        {
+            "pending": GrantChange.objects.filter(status=ChangeStatus.PENDING).count(),
+            "unlinked": Grant.objects.unlinked().count(),
+            "held": open_held_records().count(),
+            "recent": AuditEvent.objects.select_related("actor")[:15],
+            "can_edit": can_edit_registers(request.user),
+            "reports": REPORTS.values(),
+        },
+    )
+
+
+# --- grants --------------------------------------------------------------------------------------
+
+
+@workspace_reader
+def grant_list(request):
+    grants = Grant.objects.select_related("funder", "recipient", "film").order_by("-award_date", "identifier")
+    state = request.GET.get("state", "")
+    if state == "pending":
+        grants = grants.filter(changes__status=ChangeStatus.PENDING).distinct()
+    elif state == "unlinked":
+        grants = grants.filter(film__isnull=True)
+    elif state == "unpublished":
+        grants = grants.filter(published=False)
+    q = request.GET.get("q", "").strip()
+    if q:
+        grants = grants.filter(
+            Q(identifier__icontains=q)
+            | Q(title__icontains=q)
+            | Q(film__code__icontains=q)
+            | Q(film_code__icontains=q)
+            | Q(recipient__name__icontains=q)
+        )
+    page = Paginator(grants, 50).get_page(request.GET.get("page"))
+    pending_ids = set(
+        GrantChange.objects.filter(status=ChangeStatus.PENDING).values_list("grant_id", flat=True)
+    )
+    return render(
+        request, "staff/grant_list.html", {"page": page, "state": state, "q": q, "pending_ids": pending_ids}
+    )
+
+
+@register_editor
+def grant_create(request):
+    form = GrantForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        if Grant.objects.filter(identifier=form.cleaned_data["data"]["identifier"]).exists():
+            form.add_error("identifier", "A grant with this identifier exists; edit it instead.")
+        else:
+            grant, _, _ = propose_grant(data=form.cleaned_data["data"], actor=page_actor(request))
+            messages.success(
+                request,
+                f"Grant {grant.identifier} saved. It stays unpublished until another "
+                "grant officer approves it.",
+            )
+            return redirect("staff:grant", grant_id=grant.pk)
+    return render(request, "staff/grant_form.html", {"form": form, "grant": None})
+
+
+@register_editor
+def grant_edit(request, grant_id):
+    grant = get_object_or_404(
+        Grant.objects.select_related("funder", "recipient", "programme", "film"), pk=grant_id
+    )
+    form = GrantForm(request.POST or None, grant=grant, initial=GrantForm.initial_for(grant))
+    if request.method == "POST" and form.is_valid():
+        _, change, outcome = propose_grant(data=form.cleaned_data["data"], actor=page_actor(request))
+        if outcome == "unchanged":
+            messages.info(request, "Nothing changed.")
+        else:
+            messages.success(
+                request,
+                "Change proposed. The public keeps seeing the approved version until "
+                "another grant officer approves it.",
+            )
+        return redirect("staff:grant", grant_id=grant.pk)
+    return render(request, "staff/grant_form.html", {"form": form, "grant": grant})
+
+
+# Fields compared side by side: the approved grant against the proposed version.
+VERSION_FIELDS = [
+    ("title", "Title"),
+    ("description", "Description"),
+    ("currency", "Currency"),
+    ("amount_awarded", "Amount awarded"),
+    ("award_date", "Award date"),
+    ("planned_start", "Planned start"),
+    ("planned_end", "Planned end"),
+    ("recipient", "Recipient"),
+    ("funder", "Funder"),
+    ("programme", "Programme"),
+    ("film_code", "Film code"),
+]
+
+
+def _version_of_grant(grant: Grant) -> dict:
+    return {
+        "title": grant.title,
+        "description": grant.description,
+        "currency": grant.currency,
+        "amount_awarded": cell_text(grant.amount_awarded, "money"),
+        "award_date": grant.award_date,
+        "planned_start": grant.planned_start,
+        "planned_end": grant.planned_end,
+        "recipient": grant.recipient.name if grant.recipient else "",
+        "funder": grant.funder.name,
+        "programme": grant.programme.title if grant.programme else "",
+        "film_code": grant.film.code if grant.film else grant.film_code,
+    }
+
+
+def _version_of_proposal(change: GrantChange) -> dict:
+    try:
+        d = clean_grant(change.proposed)
+    except RowError as exc:  # the schema cannot have changed under a stored proposal, but say so if it did
+        return {"title": f"(no longer valid: {exc})"}
+    return {
+        "title": d["title"],
+        "description": d["description"],
+        "currency": d["currency"],
+        "amount_awarded": cell_text(d["amount_awarded"], "money"),
+        "award_date": d["award_date"],
+        "planned_start": d["planned_start"],
+        "planned_end": d["planned_end"],
+        "recipient": (d["recipient"] or {}).get("name", ""),
+        "funder": d["funder"].get("name", ""),
+        "programme": (d["programme"] or {}).get("title", ""),
+        "film_code": d["film_code"],
+    }
+
+
+@workspace_reader
+def grant_detail(request, grant_id):
+    grant = get_object_or_404(
+        Grant.objects.select_related("funder", "recipient", "programme", "film"), pk=grant_id
+    )
+    pending = grant.changes.filter(status=ChangeStatus.PENDING).select_related("proposed_by").first()
+    versions = None
+    if pending is not None:
+        approved = _version_of_grant(grant) if grant.published else {}
+        proposed = _version_of_proposal(pending)
+        versions = [
+            (
+                label,
+                approved.get(key, ""),
+                proposed.get(key, ""),
+                approved.get(key, "") != proposed.get(key, ""),
+            )
+            for key, label in VERSION_FIELDS
+        ]
+    can_edit = can_edit_registers(request.user)
+    return render(
+        request,
+        "staff/grant_detail.html",
+        {
+            "grant": grant,
+            "pending": pending,
+            "versions": versions,
+            "can_edit": can_edit,
+            "can_review": can_edit and pending is not None and pending.proposed_by_id != request.user.pk,
+            "disbursements": grant.disbursements.order_by("date", "id"),
+            "changes": grant.changes.select_related("proposed_by", "reviewed_by").order_by("-proposed_at")[
+                :20
+            ],
+            "disbursement_form": DisbursementForm(),
+            "link_form": LinkForm(initial={"film_code": grant.film_code}),
+            "review_form": ReviewForm(),
+            "events": AuditEvent.objects.filter(object_type="funding.grant", object_id=str(grant.pk))[:50],
+        },
+    )
+
+
+@register_editor
+def grant_disburse(request, grant_id):
+    grant = get_object_or_404(Grant, pk=grant_id)
+    form = DisbursementForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            d = record_disbursement(grant=grant, actor=page_actor(request), **form.cleaned_data)
+        except ValidationError as exc:
+            for field, errors in exc.message_dict.items():
+                form.add_error(field if field in form.fields else None, errors)
+        else:
+            messages.success(request, f"{d.get_kind_display()} of {d.amount} {d.currency} recorded.")
+            return redirect("staff:grant", grant_id=grant.pk)
+    return render(
+        request,
+        "staff/simple_form.html",
+        {
+            "form": form,
+            "title": f"Record a disbursement or recovery: {grant.identifier}",
+            "back": ("staff:grant", grant.pk),
+        },
+    )
+
+
+@register_editor
+def grant_link(request, grant_id):
+    grant = get_object_or_404(Grant, pk=grant_id)
+    form = LinkForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        link_grant(grant=grant, film=form.film, actor=page_actor(request))
+        messages.success(request, f"Grant {grant.identifier} linked to film {form.film.code}.")
+        return redirect("staff:grant", grant_id=grant.pk)
+    return render(
+        request,
+        "staff/simple_form.html",
+        {
+            "form": form,
+            "title": f"Link grant {grant.identifier} to a film",
+            "back": ("staff:grant", grant.pk),
+        },
+    )
+
+
+@register_editor
+def change_review(request, change_id, decision):
+    change = get_object_or_404(GrantChange, pk=change_id)
+    if request.method != "POST":
+        return redirect("staff:grant", grant_id=change.grant_id)
+    form = ReviewForm(request.POST)
+    form.is_valid()
+    try:
+        if decision == "approve":
+            approve_grant_change(change=change, actor=page_actor(request))
+            messages.success(request, "Approved: the grant as proposed is now the public version.")
+        else:
+            reject_grant_change(
+                change=change, actor=page_actor(request), note=form.cleaned_data.get("note", "")
+            )
+            messages.success(request, "Rejected: the approved version stays as it was.")
+    except PermissionDenied as exc:
+        messages.error(request, str(exc))
+    except (ValidationError, RowError) as exc:
+        messages.error(request, "; ".join(getattr(exc, "messages", [str(exc)])))
+    return redirect("staff:grant", grant_id=change.grant_id)
+
+
+@workspace_reader
+def grants_360giving(request):
+    """The published grants as a 360Giving package: the same file export_grants writes."""
+    response = HttpResponse(exactjson.dumps(grants_package(), indent=1), content_type="application/json")
+    response["Content-Disposition"] = 'attachment; filename="grants-360giving.json"'
+    return response
+
+
+# --- bulk uploads --------------------------------------------------------------------------------
+
+
+def _load_films(stream, actor):
+    return import_films(stream=stream, actor=actor)
+
+
+def _load_cinemas(stream, actor):
+    return import_cinemas(stream=stream, actor=actor)
+
+
+def _load_grants(stream, actor):
+    # Uploaded grants go through maker-checker like grants entered by hand.
+    return import_grants(stream=stream, actor=actor, review=True)
+
+
+UPLOADS = {
+    "films": ("Films register", "films.csv columns of registers.md", _load_films),
+    "cinemas": ("Cinemas register", "cinemas.csv: one row per screen", _load_cinemas),
+    "grants": (
+        "Grants register",
+        "360Giving JSON package or flattened CSV; new and changed grants await another officer's approval",
+        _load_grants,
+    ),
+}
+MAX_REGISTER_UPLOAD = 20 * 1024 * 1024
+
+
+@register_editor
+def upload(request, register):
+    if register not in UPLOADS:
+        raise Http404("No such register")
+    title, hint, load = UPLOADS[register]
+    form = UploadForm(request.POST or None, request.FILES or None)
+    report = None
+    if request.method == "POST" and form.is_valid():
+        f = form.cleaned_data["file"]
+        if f.size > MAX_REGISTER_UPLOAD:
+            form.add_error(
+                "file",
+                f"The file is {f.size:,} bytes; registers up to {MAX_REGISTER_UPLOAD:,} bytes "
+                "can be uploaded here.",
+            )
+        else:
+            try:
+                report = load(
+                    io.BytesIO(f.read()), Actor(door=Door.UPLOAD, user=request.user, label=f"upload {f.name}")
+                )
+            except FileRejected as exc:
+                form.add_error("file", str(exc))
+    return render(
+        request,
+        "staff/upload.html",
+        {
+            "form": form,
+            "title": title,
+            "hint": hint,
+            "register": register,
+            "report": report,
+            "registers": UPLOADS,
+        },
+    )
+
+
+# --- the queue -----------------------------------------------------------------------------------
+
+
+@reader_view
+def queue(request):
+    if request.method == "POST":
+        from boxoffice.services import release_held_records
+
+        batch = release_held_records(actor=page_actor(request))
+        if batch is None:
+            messages.info(
+                request, "No held record can be applied yet: register the films or screens they name."
+            )
+        else:
+            messages.success(request, f"{batch.accepted} held record(s) applied in batch {batch.pk}.")
+        return redirect("staff:queue")
+    held = list(open_held_records().order_by("batch_id", "position")[:500])
+    return render(
+        request,
+        "staff/queue.html",
+        {
+            "held": held,
+            "held_count": open_held_records().count(),
+            "missing_films": sorted(
+                {h.data.get("film_code", "") for h in held if h.field == "film_code"} - {""}
+            ),
+            "missing_cinemas": sorted(
+                {h.cinema_code for h in held if h.field in ("cinema_code", "screen")} - {""}
+            ),
+            "unlinked": Grant.objects.unlinked().select_related("funder").order_by("award_date")[:500],
+            "pending": GrantChange.objects.filter(status=ChangeStatus.PENDING)
+            .select_related("grant", "proposed_by")
+            .order_by("proposed_at"),
+            "can_edit": can_edit_registers(request.user),
+            "link_form": LinkForm(),
+        },
+    )
+
+
+# --- auditor reports -----------------------------------------------------------------------------
+
+
+@workspace_reader
+def report_index(request):
+    return render(request, "staff/report_index.html", {"reports": REPORTS.values()})
+
+
+def _report(slug):
+    if slug not in REPORTS:
+        raise Http404("No such report")
+    return REPORTS[slug]
+
+
+@workspace_reader
+def report_page(request, slug):
+    report = _report(slug)
+    table = report.build(request.GET)
+    numeric = [c.kind in ("money", "count", "ratio") for c in table.columns]
+    return render(
+        request,
+        "staff/report.html",
+        {
+            "report": report,
+            "table": table,
+            "rows": table.text_rows(),
+            # The same cells, each with whether it is a figure (right-aligned) for the template.
+            "cells": [list(zip(r, numeric, strict=True)) for r in table.text_rows()],
+            "query": request.GET.urlencode(),
+            "filters": [(f, f.choices(), request.GET.get(f.name, "")) for f in report.filters],
+        },
+    )
+
+
+@workspace_reader
+def report_download(request, slug, fmt):
+    return download(_report(slug).build(request.GET), fmt)
