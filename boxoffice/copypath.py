@@ -1,0 +1,668 @@
+"""The PostgreSQL path of a sales batch: COPY into a staging table, judge set-based, INSERT … SELECT.
+
+The records stream from the file through the same field checks as the plain path (records.clean_record, the
+one definition of a well-formed record) straight into a TEMP table with psycopg 3's `cursor.copy()`; nothing
+grows with the file in Python. Judging against the registers, the stored history and the batch itself is
+done in SQL over the whole staging table, and reproduces SalesJudge's file-order outcomes exactly (the
+parity tests run the same cases through both paths):
+
+* copies already stored or held → duplicate / conflict;
+* within the batch, the first occurrence of a key is judged; later ones are duplicates of it (or conflicts)
+  if it was accepted or held — and judged afresh if it was rejected, which is the one order-dependent
+  case: it is resolved in rounds, each settling every record up to the first such rejection;
+* refunds are checked against their sale in file order; a refund that would push the total over the sale
+  is rejected and does not count, so the running totals are recomputed after each such rejection (rounds
+  again, one per over-refund of the same sale).
+
+Everything runs in the caller's transaction: a killed process leaves nothing behind.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import time
+from collections.abc import Iterator
+
+from django.db import connection
+from psycopg import sql
+
+from films.importing import RowError
+from films.models import Film
+
+from .choices import Outcome, TransactionKind
+from .models import (
+    Anomaly,
+    BatchRecord,
+    Cinema,
+    DailySales,
+    ImportBatch,
+    Screen,
+    Screening,
+    TicketTransaction,
+)
+from .records import SalesRecord, raw_as_text, text_of
+from .storing import LATE_SALE, LOW_PRICE_SHARE, cinema_median_prices, screening_day
+
+STAGING_COLUMNS = [
+    ("pos", "integer NOT NULL"),
+    # The record as received, as JSON text: parsed as jsonb only for the records that go into the batch
+    # report (those not accepted), not for every record on its way in.
+    ("raw", "text NOT NULL"),
+    ("outcome", "text"),
+    ("field", "text"),
+    ("reason", "text"),
+    ("cinema_code", "text"),
+    ("transaction_id", "text"),
+    ("kind", "text"),
+    ("refund_of", "text"),
+    ("sold_at", "timestamptz"),
+    ("screening_start", "timestamptz"),
+    ("sold_at_iso", "text"),  # as the sender wrote it (with its offset), for messages
+    ("start_iso", "text"),
+    ("day", "date"),  # the screening's day in the tracker's time zone (storing.screening_day)
+    ("screen", "text"),
+    ("film_code", "text"),
+    ("tickets", "integer"),
+    ("amount", "numeric(20,2)"),
+    ("currency", "text"),
+    ("screening_format", "text"),
+    ("screening_language", "text"),
+    ("content_hash", "text"),
+    ("cinema_id", "bigint"),
+    ("screen_id", "bigint"),
+    ("film_id", "bigint"),
+]
+log = logging.getLogger(__name__)
+CONFLICT_TAIL = " with different content; the stored record stands — correct it with a refund and a new sale"
+
+
+def _t(model) -> sql.Identifier:
+    return sql.Identifier(model._meta.db_table)
+
+
+# Every statement is composed with psycopg.sql; table names come from the models, values are parameters.
+NAMES = {
+    "st": sql.Identifier("sales_staging"),
+    "heads": sql.Identifier("sales_heads"),
+    "verdict": sql.Identifier("sales_verdict"),
+    "rf": sql.Identifier("sales_refunds"),
+    "bs": sql.Identifier("sales_screenings"),
+    "tx": _t(TicketTransaction),
+    "screening": _t(Screening),
+    "record": _t(BatchRecord),
+    "film": _t(Film),
+    "daily": _t(DailySales),
+    "anomaly": _t(Anomaly),
+    # The staging columns the statements join, filter or group on: statistics on these are what the planner
+    # needs, and sampling only these skips the record texts and messages.
+    "judged": sql.SQL("({})").format(
+        sql.SQL(", ").join(
+            sql.Identifier(c)
+            for c in ("outcome", "cinema_id", "transaction_id", "kind", "refund_of", "screen_id",
+                      "screening_start", "film_id", "day")
+        )
+    ),
+}
+
+
+class _TimedCursor:
+    """Logs each statement's duration at DEBUG: where a slow batch spends its time."""
+
+    def __init__(self, cur):
+        self._cur = cur
+
+    def execute(self, query, params=None):
+        started = time.perf_counter()
+        self._cur.execute(query, params)
+        if log.isEnabledFor(logging.DEBUG):
+            text = query.as_string(self._cur) if hasattr(query, "as_string") else str(query)
+            log.debug(
+                "%.3f s, %s rows: %s",
+                time.perf_counter() - started,
+                self._cur.rowcount,
+                " ".join(text.split())[:120],
+            )
+
+    def __getattr__(self, name):
+        return getattr(self._cur, name)
+
+
+def _q(template: str) -> sql.Composed:
+    return sql.SQL(template).format(**NAMES)
+
+
+class _Registers:
+    """Codes → ids of cinemas, screens and films; the registers, not the history, so small."""
+
+    def __init__(self):
+        self.cinemas = dict(Cinema.objects.values_list("code", "id"))
+        self.screens = {
+            (c, n): (i, seats)
+            for i, c, n, seats in Screen.objects.values_list("id", "cinema_id", "name", "seats")
+        }
+        self.films = dict(Film.objects.values_list("code", "id"))
+
+
+def _rows(checked: Iterator, reg: _Registers, counter: list[int]):
+    """Staging rows, one per record, in file order; field errors and unknown cinemas are decided here."""
+    for position, record, verdict in checked:
+        counter[0] += 1
+        raw = json.dumps(raw_as_text(record), ensure_ascii=False)
+        if isinstance(verdict, RowError):
+            as_dict = isinstance(record, dict)
+            yield (
+                position,
+                raw,
+                Outcome.REJECTED,
+                verdict.field,
+                verdict.reason,
+                text_of(record.get("cinema_code", ""), 64) if as_dict else "",
+                text_of(record.get("transaction_id", ""), 200) if as_dict else "",
+            ) + (None,) * 18
+            continue
+        r: SalesRecord = verdict
+        cinema_id = reg.cinemas.get(r.cinema_code)
+        outcome = field = reason = None
+        screen_id = film_id = None
+        if cinema_id is None:
+            outcome, field = Outcome.REJECTED, "cinema_code"
+            reason = (
+                f"cinema {r.cinema_code} is not in the register; ask the ministry to register it, then send "
+                "the batch again"
+            )
+        else:
+            screen_id = reg.screens.get((cinema_id, r.screen), (None,))[0]
+            film_id = reg.films.get(r.film_code)
+        yield (
+            position,
+            raw,
+            outcome,
+            field,
+            reason,
+            r.cinema_code,
+            r.transaction_id,
+            r.kind,
+            r.refund_of,
+            r.sold_at,
+            r.screening_start,
+            r.sold_at.isoformat(),
+            r.screening_start.isoformat(),
+            screening_day(r.screening_start),
+            r.screen,
+            r.film_code,
+            r.tickets,
+            r.amount,
+            r.currency,
+            r.screening_format,
+            r.screening_language,
+            r.content_hash,
+            cinema_id,
+            screen_id,
+            film_id,
+        )
+
+
+TEMP_BUFFERS = "256MB"
+
+
+def _enlarge_temp_buffers(cur):
+    """The staging tables of a national-scale batch are hundreds of MB; with the default 8 MB of
+    temp_buffers every statement over them goes through the OS page by page. The buffers are allocated only
+    as used, and the setting can only be changed before the session first touches a temp table (later it
+    is refused: keep what the session has)."""
+    cur.execute(
+        sql.SQL(
+            "DO $$ BEGIN PERFORM set_config('temp_buffers', {size}, false); "
+            "EXCEPTION WHEN invalid_parameter_value THEN NULL; END $$"
+        ).format(size=sql.Literal(TEMP_BUFFERS))
+    )
+
+
+def import_checked_records(batch: ImportBatch, checked: Iterator) -> tuple[dict, int, dict]:
+    """Stage, judge and store one batch; returns (counts by outcome, total, {film id: first day shown})."""
+    connection.ensure_connection()
+    with connection.connection.cursor() as raw_cursor:
+        cur = _TimedCursor(raw_cursor)
+        _enlarge_temp_buffers(cur)
+        for name in ("st", "heads", "verdict", "rf", "bs"):
+            # ON COMMIT DROP is enough in production; several imports may share an outer transaction (tests).
+            cur.execute(sql.SQL("DROP TABLE IF EXISTS {}").format(NAMES[name]))
+        cur.execute(
+            # Half-empty pages: judging sets every row's outcome once, and with room on its page the new
+            # row version is a HOT update (no new index entry, no page elsewhere to dirty).
+            sql.SQL("CREATE TEMP TABLE {st} ({cols}) WITH (fillfactor = 50) ON COMMIT DROP").format(
+                st=NAMES["st"],
+                cols=sql.SQL(", ").join(
+                    sql.SQL("{} {}").format(sql.Identifier(name), sql.SQL(kind))
+                    for name, kind in STAGING_COLUMNS
+                ),
+            )
+        )
+        registers = _Registers()  # before COPY starts: the connection serves nothing else during it
+        counter = [0]
+        with cur.copy(
+            sql.SQL("COPY {st} ({cols}) FROM STDIN").format(
+                st=NAMES["st"], cols=sql.SQL(", ").join(sql.Identifier(n) for n, _ in STAGING_COLUMNS)
+            )
+        ) as copy:
+            for row in _rows(checked, registers, counter):
+                copy.write_row(row)
+        if counter[0] == 0:
+            return {}, 0, {}
+        cur.execute(_q("CREATE INDEX ON {st} (cinema_id, transaction_id, pos)"))
+        cur.execute(_q("ANALYZE {st} {judged}"))
+        _judge(cur)
+        # Temp tables are never auto-analysed; without fresh statistics the planner picks nested loops.
+        cur.execute(_q("ANALYZE {st} {judged}"))
+        first_days = _store(cur, batch)
+        cur.execute(_q("SELECT outcome, count(*) FROM {st} GROUP BY outcome"))
+        counts = {o: 0 for o in Outcome.values}
+        counts.update(dict(cur.fetchall()))
+        return counts, counter[0], first_days
+
+
+# --- judging ----------------------------------------------------------------------------------------
+
+
+def _judge(cur):
+    _against_history(cur)
+    _within_batch(cur)
+    _refunds(cur)
+
+
+def _against_history(cur):
+    """A key already stored, or received earlier and held, makes a duplicate (same content) or a conflict."""
+    for source, key, where in (
+        (_q("SELECT cinema_id, transaction_id, content_hash FROM {tx}"), "cinema_id", "already stored"),
+        (
+            _q(
+                "SELECT DISTINCT ON (cinema_code, transaction_id) cinema_code, transaction_id, content_hash "
+                "FROM {record} WHERE outcome = 'held' AND resolved_at IS NULL "
+                "ORDER BY cinema_code, transaction_id, id DESC"
+            ),
+            "cinema_code",
+            "already received and held",
+        ),
+    ):
+        cur.execute(
+            sql.SQL("""
+            UPDATE {st} s SET
+              outcome = CASE WHEN o.content_hash = s.content_hash THEN 'duplicate' ELSE 'rejected' END,
+              field = 'transaction_id',
+              reason = CASE WHEN o.content_hash = s.content_hash THEN s.transaction_id || ' is ' || %(where)s
+                       ELSE 'conflict: ' || s.transaction_id || ' is ' || %(where)s || %(tail)s END
+            FROM ({source}) o
+            WHERE s.outcome IS NULL AND o.transaction_id = s.transaction_id AND o.{key} = s.{key}
+        """).format(st=NAMES["st"], source=source, key=sql.Identifier(key)),
+            {"where": where, "tail": CONFLICT_TAIL},
+        )
+
+
+def _within_batch(cur):
+    """File order within the batch: the first occurrence of each key decides; see the module docstring."""
+    while True:
+        cur.execute(_q("DROP TABLE IF EXISTS {heads}; DROP TABLE IF EXISTS {verdict}"))
+        cur.execute(
+            _q("""
+            CREATE TEMP TABLE {heads} ON COMMIT DROP AS
+            SELECT DISTINCT ON (cinema_id, transaction_id) pos, cinema_id, transaction_id, content_hash,
+                   screen_id,
+                   film_id, screening_start, screen, film_code, cinema_code, start_iso,
+                   count(*) OVER (PARTITION BY cinema_id, transaction_id) AS copies
+            FROM {st} WHERE outcome IS NULL
+            ORDER BY cinema_id, transaction_id, pos
+        """)
+        )
+        if cur.rowcount == 0:
+            return
+        # The film a screening shows: the stored one, else that of its first record (in file order)
+        # accepted so far or judged now.
+        cur.execute(
+            _q("""
+            CREATE TEMP TABLE {verdict} ON COMMIT DROP AS
+            WITH candidates AS (
+              SELECT pos, screen_id, screening_start, film_id FROM {heads}
+              WHERE screen_id IS NOT NULL AND film_id IS NOT NULL
+              UNION ALL
+              SELECT pos, screen_id, screening_start, film_id FROM {st} WHERE outcome = 'accepted'
+            ), first_film AS (
+              SELECT DISTINCT ON (screen_id, screening_start) screen_id, screening_start, film_id
+              FROM candidates ORDER BY screen_id, screening_start, pos
+            ), shows AS (
+              SELECT f.screen_id, f.screening_start, COALESCE(sc.film_id, f.film_id) AS film_id
+              FROM first_film f
+              LEFT JOIN {screening} sc ON sc.screen_id = f.screen_id AND sc.starts_at = f.screening_start
+            )
+            SELECT h.pos, h.copies,
+              CASE WHEN h.screen_id IS NULL OR h.film_id IS NULL THEN 'held'
+                   WHEN shows.film_id <> h.film_id THEN 'rejected' ELSE 'accepted' END AS outcome,
+              CASE WHEN h.screen_id IS NULL THEN 'screen' WHEN h.film_id IS NULL THEN 'film_code'
+                   WHEN shows.film_id <> h.film_id THEN 'film_code' ELSE '' END AS field,
+              CASE WHEN h.screen_id IS NULL THEN format('screen ''%%s'' of cinema %%s is not registered yet; '
+                     'the '
+                     'record is kept and applied once the screen is registered', h.screen, h.cinema_code)
+                   WHEN h.film_id IS NULL THEN format('film %%s is not registered yet; the record is kept '
+                     'and '
+                     'applied once the film is registered', h.film_code)
+                   WHEN shows.film_id <> h.film_id THEN format('conflict: the screening on screen %%s at %%s '
+                     'shows film %%s, not %%s', h.screen, h.start_iso, f.code, h.film_code)
+                   ELSE '' END AS reason
+            FROM {heads} h
+            LEFT JOIN shows ON shows.screen_id = h.screen_id AND shows.screening_start = h.screening_start
+            LEFT JOIN {film} f ON f.id = shows.film_id
+        """),
+            {},
+        )
+        # A rejected first occurrence lets the key's next occurrence be judged afresh, which may change the
+        # film of a screening for every later record: settle everything up to the first such record only.
+        cur.execute(_q("SELECT min(pos) FROM {verdict} WHERE outcome = 'rejected' AND copies > 1"))
+        upto = cur.fetchone()[0]
+        upto = 2**31 - 1 if upto is None else upto
+        cur.execute(
+            _q("""
+            UPDATE {st} s SET outcome = v.outcome, field = v.field, reason = v.reason
+            FROM {verdict} v WHERE s.pos = v.pos AND v.pos <= %(upto)s
+        """),
+            {"upto": upto},
+        )
+        cur.execute(
+            sql.SQL("""
+            UPDATE {st} s SET
+              outcome = CASE WHEN first.content_hash = s.content_hash THEN 'duplicate' ELSE 'rejected' END,
+              field = 'transaction_id',
+              reason = CASE WHEN first.content_hash = s.content_hash
+                         THEN format('%%s is given earlier in this batch (record %%s)', s.transaction_id,
+                                     h.pos)
+                         ELSE format('conflict: %%s is given earlier in this batch (record %%s)',
+                                     s.transaction_id,
+                                     h.pos) || %(tail)s END
+            FROM {heads} h JOIN {st} first ON first.pos = h.pos
+            WHERE s.outcome IS NULL AND h.copies > 1 AND first.outcome IN ('accepted', 'held')
+              AND s.cinema_id = h.cinema_id AND s.transaction_id = h.transaction_id AND s.pos > h.pos
+        """).format(**NAMES),
+            {"tail": CONFLICT_TAIL},
+        )
+
+
+def _refunds(cur):
+    """ticket-sales.md §3: a refund names an earlier sale of its cinema, is not dated before it, and the
+    refunds of a sale never exceed its tickets or amount (checked in file order)."""
+    cur.execute(
+        _q("""
+        CREATE TEMP TABLE {rf} ON COMMIT DROP AS
+        SELECT r.pos, r.refund_of, r.cinema_code, r.tickets, r.amount, r.sold_at, r.sold_at_iso,
+               r.screen_id, r.screening_start, r.film_id,
+               COALESCE('b' || b.pos, 't' || t.id) AS sale_key, t.kind AS stored_kind,
+               COALESCE(b.tickets, t.tickets) AS sale_tickets, COALESCE(b.amount, t.amount) AS sale_amount,
+               COALESCE(b.sold_at, t.sold_at) AS sale_sold_at,
+               COALESCE(b.sold_at_iso, to_char(t.sold_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS')
+                 || CASE WHEN extract(microseconds FROM t.sold_at)::bigint %% 1000000 <> 0
+                         THEN to_char(t.sold_at AT TIME ZONE 'UTC', '.US') ELSE '' END || '+00:00')
+                 AS sale_sold_iso,
+               COALESCE(b.screen_id, sc.screen_id) AS sale_screen_id,
+               COALESCE(b.screening_start, sc.starts_at) AS sale_start,
+               COALESCE(b.film_id, t.film_id) AS sale_film_id,
+               COALESCE(prior.tickets, 0) AS base_tickets, COALESCE(prior.amount, 0) AS base_amount,
+               (EXISTS (SELECT 1 FROM {st} h WHERE h.outcome = 'held' AND h.cinema_id = r.cinema_id
+                                               AND h.transaction_id = r.refund_of)
+                OR EXISTS (SELECT 1 FROM {record} h WHERE h.outcome = 'held' AND h.resolved_at IS NULL
+                             AND h.cinema_code = r.cinema_code AND h.transaction_id = r.refund_of))
+                 AS sale_held,
+               true AS ok
+        FROM {st} r
+        LEFT JOIN {st} b ON b.outcome = 'accepted' AND b.kind = 'sale' AND b.cinema_id = r.cinema_id
+                         AND b.transaction_id = r.refund_of
+        LEFT JOIN {tx} t ON b.pos IS NULL AND t.cinema_id = r.cinema_id AND t.transaction_id = r.refund_of
+        LEFT JOIN {screening} sc ON sc.id = t.screening_id
+        LEFT JOIN LATERAL (SELECT sum(p.tickets) AS tickets, sum(p.amount) AS amount FROM {tx} p
+                           WHERE p.refund_of_id = t.id) prior ON t.id IS NOT NULL
+        WHERE r.outcome = 'accepted' AND r.kind = 'refund'
+    """),
+        {},
+    )
+    if cur.rowcount == 0:
+        return
+    cur.execute(
+        _q("""
+        WITH bad AS (
+          SELECT pos,
+            CASE WHEN sale_key IS NULL AND sale_held THEN 'held' ELSE 'rejected' END AS outcome,
+            CASE WHEN sale_key IS NULL OR stored_kind <> 'sale' THEN 'refund_of'
+                 WHEN (sale_screen_id, sale_start, sale_film_id) <> (screen_id, screening_start, film_id)
+                   THEN 'refund_of'
+                 ELSE 'sold_at' END AS field,
+            CASE WHEN sale_key IS NULL AND sale_held
+                   THEN format('its sale %%s is held; the refund is applied together with it', refund_of)
+                 WHEN sale_key IS NULL
+                   THEN format('no sale %%s of cinema %%s was received; send the sale first (or in the same '
+                               'batch)', refund_of, cinema_code)
+                 WHEN stored_kind <> 'sale' THEN format('%%s is a refund, not a sale', refund_of)
+                 WHEN (sale_screen_id, sale_start, sale_film_id) <> (screen_id, screening_start, film_id)
+                   THEN format('the refund names a different screening or film than sale %%s', refund_of)
+                 ELSE format('the refund is dated %%s, before its sale (%%s)', sold_at_iso, sale_sold_iso) END
+              AS reason
+          FROM {rf}
+          WHERE sale_key IS NULL OR stored_kind <> 'sale'
+             OR (sale_screen_id, sale_start, sale_film_id) <> (screen_id, screening_start, film_id)
+             OR sold_at < sale_sold_at
+        ), marked AS (
+          UPDATE {rf} SET ok = false FROM bad WHERE {rf}.pos = bad.pos
+        )
+        UPDATE {st} s SET outcome = bad.outcome, field = bad.field, reason = bad.reason
+        FROM bad WHERE s.pos = bad.pos
+    """),
+        {},
+    )
+    # Running totals per sale in file order; the first refund that would exceed is rejected and no longer
+    # counts, so the totals after it are computed again.
+    while True:
+        cur.execute(
+            _q("""
+            WITH running AS (
+              SELECT pos, refund_of, tickets, amount, sale_key, sale_tickets, sale_amount,
+                base_tickets + sum(tickets) OVER w AS total_tickets,
+                base_amount + sum(amount) OVER w AS total_amount
+              FROM {rf} WHERE ok
+              WINDOW w AS (PARTITION BY sale_key ORDER BY pos
+                           ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW)
+            ), first_over AS (
+              SELECT DISTINCT ON (sale_key) * FROM running
+              WHERE total_tickets > sale_tickets OR total_amount > sale_amount
+              ORDER BY sale_key, pos
+            ), marked AS (
+              UPDATE {rf} SET ok = false FROM first_over o WHERE {rf}.pos = o.pos
+            )
+            UPDATE {st} s SET outcome = 'rejected',
+              field = CASE WHEN o.total_tickets > o.sale_tickets THEN 'tickets' ELSE 'amount' END,
+              reason = CASE WHEN o.total_tickets > o.sale_tickets
+                THEN format('refunds of %%s would total %%s tickets, more than the %%s sold', o.refund_of,
+                            o.total_tickets, o.sale_tickets)
+                ELSE format('refunds of %%s would total %%s, more than the %%s paid', o.refund_of,
+                            o.total_amount, o.sale_amount) END
+            FROM first_over o WHERE s.pos = o.pos
+        """),
+            {},
+        )
+        if cur.rowcount == 0:
+            return
+
+
+# --- storing ----------------------------------------------------------------------------------------
+
+
+def _store(cur, batch: ImportBatch) -> dict:
+    params = {"batch": batch.pk}
+    # Screenings: created with this batch's counters, or their counters increased — one statement.
+    cur.execute(
+        _q("""
+        CREATE TEMP TABLE {bs} ON COMMIT DROP AS
+        SELECT screen_id, screening_start, min(cinema_id) AS cinema_id, min(film_id) AS film_id,
+          min(day) AS day,
+          sum(CASE WHEN kind = 'sale' THEN tickets ELSE 0 END) AS sold,
+          sum(CASE WHEN kind = 'sale' THEN tickets ELSE -tickets END) AS admissions,
+          sum(CASE WHEN kind = 'sale' THEN amount ELSE -amount END) AS gross,
+          bool_or(kind = 'sale') AS has_sales,
+          NULL::bigint AS screening_id, NULL::integer AS sold_after
+        FROM {st} WHERE outcome = 'accepted' GROUP BY screen_id, screening_start
+    """)
+    )
+    if cur.rowcount == 0:
+        _store_batch_records(cur, params)
+        return {}
+    cur.execute(_q("CREATE UNIQUE INDEX ON {bs} (screen_id, screening_start)"))
+    cur.execute(_q("ANALYZE {bs}"))
+    cur.execute(
+        _q("""
+        WITH up AS (
+          INSERT INTO {screening} AS sc (cinema_id, screen_id, starts_at, film_id, tickets_sold, admissions,
+                                         gross)
+          SELECT cinema_id, screen_id, screening_start, film_id, sold, admissions, gross FROM {bs}
+          ON CONFLICT (screen_id, starts_at) DO UPDATE SET
+            tickets_sold = sc.tickets_sold + EXCLUDED.tickets_sold,
+            admissions = sc.admissions + EXCLUDED.admissions,
+            gross = sc.gross + EXCLUDED.gross
+          RETURNING sc.id, sc.screen_id, sc.starts_at, sc.tickets_sold
+        )
+        UPDATE {bs} b SET screening_id = up.id, sold_after = up.tickets_sold
+        FROM up WHERE b.screen_id = up.screen_id AND b.screening_start = up.starts_at
+    """)
+    )
+    # Sales first, so that refunds of sales in this same batch find their ids.
+    insert_tx = """
+        INSERT INTO {tx} (cinema_id, transaction_id, kind, refund_of_id, sold_at, screening_id, film_id,
+                          tickets,
+                          amount, currency, screening_format, screening_language, content_hash, batch_id)
+        SELECT s.cinema_id, s.transaction_id, s.kind, {refund_of}, s.sold_at, b.screening_id, s.film_id,
+               s.tickets, s.amount, s.currency, s.screening_format, s.screening_language, s.content_hash,
+               %(batch)s
+        FROM {st} s JOIN {bs} b ON b.screen_id = s.screen_id AND b.screening_start = s.screening_start
+        {join}
+        WHERE s.outcome = 'accepted' AND s.kind = %(kind)s
+        ON CONFLICT (cinema_id, transaction_id) DO NOTHING
+    """
+    cur.execute(
+        sql.SQL(insert_tx).format(refund_of=sql.SQL("NULL"), join=sql.SQL(""), **NAMES),
+        {**params, "kind": TransactionKind.SALE},
+    )
+    cur.execute(
+        sql.SQL(insert_tx).format(
+            refund_of=sql.SQL("sale.id"),
+            join=sql.SQL(
+                "JOIN {tx} sale ON sale.cinema_id = s.cinema_id AND sale.transaction_id = s.refund_of"
+            ).format(**NAMES),
+            **NAMES,
+        ),
+        {**params, "kind": TransactionKind.REFUND},
+    )
+    # Daily summaries grow by this batch's figures (same transaction); a screening counts once, on its
+    # first accepted sale.
+    cur.execute(
+        _q("""
+        INSERT INTO {daily} AS d (film_id, cinema_id, day, admissions, gross, screenings, sales_count,
+                                  last_sold_at)
+        SELECT t.film_id, t.cinema_id, t.day, t.admissions, t.gross, COALESCE(n.screenings, 0), t.sales_count,
+               t.last_sold_at
+        FROM (
+          SELECT film_id, cinema_id, day,
+            sum(CASE WHEN kind = 'sale' THEN tickets ELSE -tickets END) AS admissions,
+            sum(CASE WHEN kind = 'sale' THEN amount ELSE -amount END) AS gross,
+            count(*) FILTER (WHERE kind = 'sale') AS sales_count,
+            max(sold_at) FILTER (WHERE kind = 'sale') AS last_sold_at
+          FROM {st} WHERE outcome = 'accepted' GROUP BY film_id, cinema_id, day
+        ) t LEFT JOIN (
+          SELECT film_id, cinema_id, day, count(*) AS screenings FROM {bs}
+          WHERE sold_after > 0 AND sold_after = sold GROUP BY film_id, cinema_id, day
+        ) n USING (film_id, cinema_id, day)
+        ON CONFLICT (film_id, cinema_id, day) DO UPDATE SET
+          admissions = d.admissions + EXCLUDED.admissions,
+          gross = d.gross + EXCLUDED.gross,
+          screenings = d.screenings + EXCLUDED.screenings,
+          sales_count = d.sales_count + EXCLUDED.sales_count,
+          last_sold_at = GREATEST(d.last_sold_at, EXCLUDED.last_sold_at)
+    """)
+    )
+    _flag_anomalies(cur, params)
+    _store_batch_records(cur, params)
+    cur.execute(
+        _q("""
+        SELECT film_id, COALESCE(min(day) FILTER (WHERE kind = 'sale'), min(day))
+        FROM {st} WHERE outcome = 'accepted' GROUP BY film_id
+    """)
+    )
+    return dict(cur.fetchall())
+
+
+def _flag_anomalies(cur, params: dict):
+    """ticket-sales.md §7, the same rules as storing._flag_anomalies, applied to the whole batch at once."""
+    anomaly = """
+        INSERT INTO {anomaly} (kind, batch_id, screening_id, transaction_id, detail, flagged_at)
+        {select}
+        ON CONFLICT DO NOTHING
+    """
+    per_sale = """
+        SELECT %(kind)s, %(batch)s, t.screening_id, t.id, {detail}, now()
+        FROM {st} s JOIN {tx} t ON t.cinema_id = s.cinema_id AND t.transaction_id = s.transaction_id
+        WHERE s.outcome = 'accepted' AND s.kind = 'sale' AND {condition}
+    """
+    for kind, condition, detail in (
+        (
+            "late_sale",
+            "s.sold_at - s.screening_start > %(late)s",
+            "format('%%s/%%s sold %%s, more than 24 h after the screening started', s.cinema_code, "
+            "s.transaction_id, s.sold_at_iso)",
+        ),
+        (
+            "zero_amount",
+            "s.amount = 0",
+            "format('%%s/%%s: %%s ticket(s) for 0', s.cinema_code, s.transaction_id, s.tickets)",
+        ),
+    ):
+        select = sql.SQL(per_sale).format(detail=sql.SQL(detail), condition=sql.SQL(condition), **NAMES)
+        cur.execute(
+            sql.SQL(anomaly).format(select=select, **NAMES), {**params, "kind": kind, "late": LATE_SALE}
+        )
+    cur.execute(
+        _q("""
+        INSERT INTO {anomaly} (kind, batch_id, screening_id, transaction_id, detail, flagged_at)
+        SELECT 'over_capacity', %(batch)s, b.screening_id, NULL,
+          format('%%s seats sold for screen %%s with %%s seats at %%s', b.sold_after, b.screen_id, sc.seats,
+                 to_char(b.screening_start AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS+00:00')), now()
+        FROM {bs} b JOIN boxoffice_screen sc ON sc.id = b.screen_id
+        WHERE b.has_sales AND b.sold_after > sc.seats
+        ON CONFLICT DO NOTHING
+    """),
+        params,
+    )
+    cur.execute(_q("SELECT DISTINCT cinema_id FROM {bs} WHERE has_sales"))
+    medians = cinema_median_prices({row[0] for row in cur.fetchall()})
+    if medians:
+        cur.execute(
+            _q("""
+            INSERT INTO {anomaly} (kind, batch_id, screening_id, transaction_id, detail, flagged_at)
+            SELECT 'low_price', %(batch)s, sc.id, NULL,
+              format('average price %%s is below 10%%%% of the cinema''s median %%s',
+                     round(sc.gross / sc.tickets_sold, 2), round(m.median, 2)), now()
+            FROM {bs} b JOIN {screening} sc ON sc.id = b.screening_id
+            JOIN unnest(%(cinemas)s::bigint[], %(medians)s::numeric[]) AS m(cinema_id, median)
+              ON m.cinema_id = sc.cinema_id
+            WHERE b.has_sales AND sc.tickets_sold > 0 AND sc.gross > 0
+              AND sc.gross / sc.tickets_sold < m.median * %(share)s
+            ON CONFLICT DO NOTHING
+        """),
+            {**params, "cinemas": list(medians), "medians": list(medians.values()), "share": LOW_PRICE_SHARE},
+        )
+
+
+def _store_batch_records(cur, params: dict):
+    """Every record not accepted goes into the batch report, with the record as received."""
+    cur.execute(
+        _q("""
+        INSERT INTO {record} (batch_id, position, outcome, field, reason, cinema_code, transaction_id,
+                              content_hash, data, resolved_outcome, resolved_reason)
+        SELECT %(batch)s, pos, outcome, COALESCE(field, ''), COALESCE(reason, ''), COALESCE(cinema_code, ''),
+               COALESCE(transaction_id, ''), COALESCE(content_hash, ''), raw::jsonb, '', ''
+        FROM {st} WHERE outcome <> 'accepted'
+    """),
+        params,
+    )

@@ -1,0 +1,36 @@
+"""The cinema FilterSet, shared by the public cinemas page and the API."""
+
+import django_filters
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from films.filtersets import CodeFilter, IdFilter
+from films.models import Region
+
+from .models import Cinema
+
+
+class CinemaFilterSet(django_filters.FilterSet):
+    """Cinemas by name, region, city, chain and whether they report sales."""
+
+    q = django_filters.CharFilter(method="filter_q", label=_("Name or code"))
+    region = CodeFilter(
+        field_name="region", to_field_name="code", queryset=Region.objects.all(), label=_("Region")
+    )
+    region_id = IdFilter(field_name="region_id", label=_("Region (id)"))
+    city = django_filters.CharFilter(field_name="city", lookup_expr="iexact", label=_("City"))
+    chain = django_filters.CharFilter(field_name="chain", lookup_expr="iexact", label=_("Chain"))
+    connected = django_filters.ChoiceFilter(
+        choices=(("true", _("Yes")), ("false", _("No"))), method="filter_connected", label=_("Reports sales")
+    )
+
+    class Meta:
+        model = Cinema
+        fields = ["q", "region", "region_id", "city", "chain", "connected"]
+
+    def filter_connected(self, queryset, name, value):
+        return queryset.filter(connected_since__isnull=(value != "true"))
+
+    def filter_q(self, queryset, name, value):
+        value = value.strip()
+        return queryset.filter(Q(code__icontains=value) | Q(name__icontains=value)) if value else queryset

@@ -1,0 +1,252 @@
+"""Cinemas, screens, sales batches, ticket transactions, held records, anomalies and daily summaries."""
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
+from django.db import models
+
+from films.models import Film, Region
+
+from .choices import AnomalyKind, BatchSource, BatchStatus, Outcome, ScreeningFormat, TransactionKind
+
+MONEY = {"max_digits": 20, "decimal_places": 2}
+cinema_code_validator = RegexValidator(r"^[A-Z0-9-]{3,32}$", "3–32 capital letters, digits or hyphens")
+
+
+class Cinema(models.Model):
+    """A cinema in the register; it reports sales once connected."""
+
+    code = models.CharField(max_length=32, unique=True, validators=[cinema_code_validator])
+    name = models.CharField(max_length=300)
+    region = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="cinemas")
+    city = models.CharField(max_length=200)
+    chain = models.CharField(max_length=200, blank=True)
+    connected_since = models.DateField(null=True, blank=True, help_text="Empty = not reporting")
+    # Users of the cinema_operator role who report this cinema's sales (upload page, its batches, its tokens).
+    operators = models.ManyToManyField(settings.AUTH_USER_MODEL, blank=True, related_name="operated_cinemas")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["code"]
+
+    def __str__(self):
+        return f"{self.name} ({self.code})"
+
+    @property
+    def is_connected(self):
+        return self.connected_since is not None
+
+
+class Screen(models.Model):
+    """A hall of a cinema, with its seats."""
+
+    cinema = models.ForeignKey(Cinema, on_delete=models.CASCADE, related_name="screens")
+    name = models.CharField(max_length=32)
+    seats = models.PositiveIntegerField(validators=[MinValueValidator(1), MaxValueValidator(2000)])
+
+    class Meta:
+        ordering = ["cinema", "name"]
+        constraints = [models.UniqueConstraint(fields=["cinema", "name"], name="screen_cinema_name_unique")]
+
+    def __str__(self):
+        return f"{self.cinema.code} / {self.name}"
+
+
+class ImportBatch(models.Model):
+    """One submission of ticket sales, whatever door it came through, with its report."""
+
+    source = models.CharField(max_length=10, choices=BatchSource.choices)
+    submitted_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT)
+    submitted_by_label = models.CharField(max_length=150, blank=True)
+    cinema = models.ForeignKey(Cinema, null=True, blank=True, on_delete=models.PROTECT, related_name="batches",
+                               help_text="Set when the batch came with one cinema's credentials")
+    filename = models.CharField(max_length=300, blank=True)
+    sha256 = models.CharField(max_length=64, db_index=True)
+    size_bytes = models.BigIntegerField(default=0)
+    encoding = models.CharField(max_length=10, blank=True)  # csv or json
+    status = models.CharField(max_length=12, choices=BatchStatus.choices, default=BatchStatus.RECEIVED)
+    message = models.TextField(blank=True, help_text="Why the batch was rejected whole, in words a clerk can act on")
+    duplicate_of = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT)
+    total = models.PositiveIntegerField(default=0)
+    accepted = models.PositiveIntegerField(default=0)
+    duplicate = models.PositiveIntegerField(default=0)
+    rejected = models.PositiveIntegerField(default=0)
+    held = models.PositiveIntegerField(default=0)
+    warnings = models.JSONField(default=list, blank=True)
+    received_at = models.DateTimeField(auto_now_add=True)
+    processed_at = models.DateTimeField(null=True, blank=True)
+    progress = models.PositiveIntegerField(default=0, help_text="Records read so far, for the progress bar")
+    # The recompute of the touched films' metrics: requested on commit, finished by the Celery task.
+    recompute_requested_at = models.DateTimeField(null=True, blank=True)
+    recompute_finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-received_at", "-id"]
+        verbose_name_plural = "import batches"
+
+    def __str__(self):
+        return f"batch {self.pk} ({self.get_status_display()})"
+
+    @property
+    def recompute_pending(self):
+        return self.recompute_requested_at is not None and self.recompute_finished_at is None
+
+    def summary(self) -> dict:
+        """The command-line contract of ticket-sales.md."""
+        return {"batch": self.pk, "status": self.status, "accepted": self.accepted,
+                "duplicate": self.duplicate, "rejected": self.rejected, "held": self.held}
+
+
+class Screening(models.Model):
+    """One show: (cinema, screen, start). All its records name one film."""
+
+    cinema = models.ForeignKey(Cinema, on_delete=models.PROTECT, related_name="screenings")
+    screen = models.ForeignKey(Screen, on_delete=models.PROTECT, related_name="screenings")
+    starts_at = models.DateTimeField()
+    film = models.ForeignKey(Film, on_delete=models.PROTECT, related_name="screenings")
+    tickets_sold = models.IntegerField(default=0, help_text="Seats sold by accepted sales, before refunds")
+    admissions = models.IntegerField(default=0, help_text="Sold minus refunded")
+    gross = models.DecimalField(default=0, **MONEY)
+
+    class Meta:
+        ordering = ["starts_at"]
+        constraints = [models.UniqueConstraint(fields=["screen", "starts_at"], name="screening_screen_start_unique")]
+        indexes = [models.Index(fields=["film", "starts_at"], name="screening_film_start")]
+
+    def __str__(self):
+        return f"{self.screen} at {self.starts_at:%Y-%m-%d %H:%M}"
+
+
+class TicketTransaction(models.Model):
+    """An accepted ticket sale or refund."""
+
+    # No single-column indexes where a composite one leads with the column (natural key; film × kind):
+    # every index costs time on each of millions of inserted rows.
+    cinema = models.ForeignKey(Cinema, on_delete=models.PROTECT, related_name="transactions", db_index=False)
+    transaction_id = models.CharField(max_length=64)
+    kind = models.CharField(max_length=6, choices=TransactionKind.choices)
+    refund_of = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT, related_name="refunds")
+    sold_at = models.DateTimeField()
+    screening = models.ForeignKey(Screening, on_delete=models.PROTECT, related_name="transactions")
+    film = models.ForeignKey(Film, on_delete=models.PROTECT, related_name="transactions", db_index=False)
+    tickets = models.PositiveIntegerField()
+    amount = models.DecimalField(**MONEY)
+    currency = models.CharField(max_length=3, default="KZT")
+    screening_format = models.CharField(max_length=5, choices=ScreeningFormat.choices, blank=True)
+    screening_language = models.CharField(max_length=3, blank=True)
+    content_hash = models.CharField(max_length=64, help_text="Of the normalised record, to tell duplicates")
+    batch = models.ForeignKey(ImportBatch, on_delete=models.PROTECT, related_name="transactions")
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["cinema", "transaction_id"], name="transaction_cinema_id_unique"),
+        ]
+        indexes = [models.Index(fields=["film", "kind"], name="transaction_film_kind")]
+
+    def __str__(self):
+        return f"{self.cinema.code}/{self.transaction_id}"
+
+
+class BatchRecord(models.Model):
+    """A record that was not accepted (duplicate, rejected or held), with where and why."""
+
+    batch = models.ForeignKey(ImportBatch, on_delete=models.CASCADE, related_name="records")
+    position = models.PositiveIntegerField(help_text="CSV line number or JSON index")
+    outcome = models.CharField(max_length=10, choices=Outcome.choices)
+    field = models.CharField(max_length=40, blank=True)
+    reason = models.TextField(blank=True)
+    cinema_code = models.CharField(max_length=64, blank=True)
+    transaction_id = models.CharField(max_length=200, blank=True)
+    content_hash = models.CharField(max_length=64, blank=True)
+    data = models.JSONField(default=dict, help_text="The record as received")
+    # Held records: when and by which batch they were finally applied (or turned out rejected).
+    resolved_at = models.DateTimeField(null=True, blank=True)
+    resolved_outcome = models.CharField(max_length=10, choices=Outcome.choices, blank=True)
+    resolved_reason = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["batch", "position"]
+        indexes = [
+            models.Index(fields=["outcome", "resolved_at"], name="batchrecord_open_held"),
+            models.Index(fields=["cinema_code", "transaction_id"], name="batchrecord_cinema_tx"),
+        ]
+
+    def __str__(self):
+        return f"batch {self.batch_id} #{self.position}: {self.outcome}"
+
+
+class Anomaly(models.Model):
+    """A valid but suspicious record, accepted and flagged for auditors."""
+
+    kind = models.CharField(max_length=20, choices=AnomalyKind.choices)
+    batch = models.ForeignKey(ImportBatch, on_delete=models.CASCADE, related_name="anomalies")
+    screening = models.ForeignKey(Screening, on_delete=models.CASCADE, related_name="anomalies")
+    transaction = models.ForeignKey(TicketTransaction, null=True, blank=True, on_delete=models.CASCADE,
+                                    related_name="anomalies")
+    detail = models.CharField(max_length=500)
+    flagged_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-flagged_at", "-id"]
+        verbose_name_plural = "anomalies"
+        constraints = [
+            models.UniqueConstraint(fields=["kind", "screening"], condition=models.Q(transaction__isnull=True),
+                                    name="anomaly_screening_once"),
+            models.UniqueConstraint(fields=["kind", "transaction"], condition=models.Q(transaction__isnull=False),
+                                    name="anomaly_transaction_once"),
+        ]
+
+    def __str__(self):
+        return f"{self.get_kind_display()}: {self.detail}"
+
+
+class DailySales(models.Model):
+    """Film × cinema × day of screening: kept up to date in the import's transaction so metrics never rescan tickets."""
+
+    film = models.ForeignKey(Film, on_delete=models.CASCADE, related_name="daily_sales")
+    cinema = models.ForeignKey(Cinema, on_delete=models.CASCADE, related_name="daily_sales")
+    day = models.DateField()
+    admissions = models.BigIntegerField(default=0)
+    gross = models.DecimalField(default=0, **MONEY)
+    screenings = models.IntegerField(default=0, help_text="Screenings with at least one accepted sale")
+    sales_count = models.IntegerField(default=0)
+    last_sold_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["day"]
+        constraints = [models.UniqueConstraint(fields=["film", "cinema", "day"], name="dailysales_unique")]
+
+    def __str__(self):
+        return f"{self.film_id} @ {self.cinema_id} on {self.day}"
+
+
+class SummaryDiscrepancy(models.Model):
+    """The nightly check found a daily summary that disagrees with the raw tickets; shown to auditors."""
+
+    found_at = models.DateTimeField(auto_now_add=True)
+    film = models.ForeignKey(Film, on_delete=models.CASCADE)
+    cinema = models.ForeignKey(Cinema, on_delete=models.CASCADE)
+    day = models.DateField()
+    stored = models.JSONField()
+    recomputed = models.JSONField()
+    repaired = models.BooleanField(default=False)
+
+    class Meta:
+        ordering = ["-found_at"]
+
+    def __str__(self):
+        return f"summary of film {self.film_id} at cinema {self.cinema_id} on {self.day} differed"
+
+
+class CinemaApiToken(models.Model):
+    """A cinema's ticketing system's credential for POST /api/v1/sales/batches/; stored hashed."""
+
+    cinema = models.ForeignKey(Cinema, on_delete=models.CASCADE, related_name="api_tokens")
+    key_prefix = models.CharField(max_length=8, help_text="First characters, to recognise a token")
+    key_hash = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+                                   related_name="+")
+    revoked_at = models.DateTimeField(null=True, blank=True)
+    last_used_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self):
+        return f"token {self.key_prefix}… for {self.cinema.code}"

@@ -1,0 +1,340 @@
+"""Reading and validating ticket-sales/1 records (ticket-sales.md), before anything is looked up.
+
+`read_records` turns the bytes of a submission into (position, raw dict) pairs, CSV or JSON, or raises
+FileRejected for batch-level problems. `clean_record` turns one raw dict into a SalesRecord or raises
+RowError naming the field.
+"""
+from __future__ import annotations
+
+import codecs
+import datetime
+import hashlib
+import io
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import BinaryIO
+
+import ijson
+from django.conf import settings
+
+from films.importing import RowError
+from films.tabular import FileRejected, not_utf8_message, peek_kind, read_csv
+
+from .choices import ScreeningFormat, TransactionKind
+
+FIELDS = ["cinema_code", "transaction_id", "kind", "refund_of", "sold_at", "screening_start", "screen",
+          "film_code", "tickets", "amount", "currency", "screening_format", "screening_language"]
+REQUIRED = ["cinema_code", "transaction_id", "kind", "sold_at", "screening_start", "screen", "film_code",
+            "tickets", "amount"]
+FORMAT_TAG = "ticket-sales/1"
+CINEMA_CODE = re.compile(r"[A-Z0-9-]{3,32}")
+AMOUNT = re.compile(r"\d{1,18}(\.\d{1,2})?")
+PRINTABLE = re.compile(r"[^\x00-\x1f\x7f]{1,64}")
+MAX_AMOUNT = Decimal("999999999999999999.99")
+# Looked up once: clean_record runs for every record of national-scale files.
+KINDS = frozenset(TransactionKind.values)
+FORMATS = {v.lower(): v for v in ScreeningFormat.values}
+CENT = Decimal("0.01")
+TICKETS = re.compile(r"\s*\d{1,6}\s*")
+CURRENCY = re.compile(r"[A-Z]{3}")
+LANGUAGE = re.compile(r"[a-z]{2}")
+
+
+@dataclass(frozen=True, slots=True)
+class SalesRecord:
+    """One valid record, normalised: the same transaction always gives the same content_hash."""
+
+    position: int
+    cinema_code: str
+    transaction_id: str
+    kind: str
+    refund_of: str
+    sold_at: datetime.datetime
+    screening_start: datetime.datetime
+    screen: str
+    film_code: str
+    tickets: int
+    amount: Decimal
+    currency: str
+    screening_format: str
+    screening_language: str
+    content_hash: str
+
+    @property
+    def key(self) -> tuple[str, str]:
+        return (self.cinema_code, self.transaction_id)
+
+
+@dataclass(slots=True)
+class RawRecords:
+    encoding: str  # csv or json
+    warnings: list[str]
+    records: Iterator[tuple[int, dict]]
+
+
+def read_records(stream: BinaryIO) -> RawRecords:
+    """Recognise CSV or JSON and check everything that concerns the batch as a whole."""
+    if peek_kind(stream) == "json":
+        return _read_json(stream)
+    table = read_csv(stream, required=REQUIRED, known=FIELDS, what="ticket-sales")
+    warnings = []
+    if table.unknown_columns:
+        warnings.append(f"ignored unknown column(s): {', '.join(table.unknown_columns)}")
+    return RawRecords("csv", warnings, table.rows)
+
+
+class _Utf8Checked(io.RawIOBase):
+    """A byte stream that drops a leading BOM and raises FileRejected on the first byte that is not UTF-8.
+
+    ijson's C parser would otherwise pass bad bytes through; checking as we read keeps memory constant.
+    """
+
+    def __init__(self, stream: BinaryIO):
+        self._stream = stream
+        self._decoder = codecs.getincrementaldecoder("utf-8")("strict")
+        self._offset = 0
+        self._first = True
+
+    def readable(self):
+        return True
+
+    def read(self, size=-1):
+        if size == 0:  # ijson probes with read(0) to tell bytes from text
+            return b""
+        chunk = self._stream.read(size if size and size > 0 else 1 << 16)
+        try:
+            self._decoder.decode(chunk, final=not chunk)
+        except UnicodeDecodeError as exc:
+            raise FileRejected(not_utf8_message(_shifted(exc, self._offset))) from exc
+        self._offset += len(chunk)
+        if self._first:
+            self._first = False
+            if chunk.startswith(codecs.BOM_UTF8):
+                chunk = chunk[len(codecs.BOM_UTF8):]
+        return chunk
+
+    def readinto(self, buffer):  # pragma: no cover - ijson calls read()
+        data = self.read(len(buffer))
+        buffer[:len(data)] = data
+        return len(data)
+
+
+def _shifted(exc: UnicodeDecodeError, offset: int) -> UnicodeDecodeError:
+    return UnicodeDecodeError(exc.encoding, b"\x00" * offset + exc.object, offset + exc.start,
+                              offset + exc.end,
+                              exc.reason)
+
+
+def _json_problem(exc: Exception) -> FileRejected:
+    if isinstance(exc, FileRejected):
+        return exc
+    detail = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+    return FileRejected(f"The file is not valid JSON ({detail}). "
+                        'Send an object like {"format": "ticket-sales/1", "transactions": [...]}.')
+
+
+def _read_json(stream: BinaryIO) -> RawRecords:
+    """Two streaming passes (constant memory whatever the size): the envelope first, because
+    `cinema_code` may come after `transactions`, then the records one by one."""
+    envelope: dict = {}
+    kind_of_transactions = None
+    count = 0
+    depth = 0
+    try:
+        for prefix, event, value in ijson.parse(_Utf8Checked(stream), use_float=False):
+            if depth == 0 and event != "start_map":
+                raise FileRejected('The JSON must be an object: {"format": "ticket-sales/1", "transactions": '
+                                   "[...]}.")
+            if event in ("start_map", "start_array"):
+                depth += 1
+            elif event in ("end_map", "end_array"):
+                depth -= 1
+            if prefix in ("format", "cinema_code") and event not in ("start_map", "start_array", "end_map",
+                                                                       "end_array"):
+                envelope[prefix] = value
+            elif prefix == "transactions" and kind_of_transactions is None and event != "map_key":
+                kind_of_transactions = event
+            elif prefix == "transactions.item" and event in ("start_map", "start_array", "string", "number",
+                                                              "boolean", "null", "integer", "double"):
+                count += 1
+    except FileRejected:
+        raise
+    except Exception as exc:  # noqa: BLE001 - ijson's errors (and yajl's) have no common public base
+        raise _json_problem(exc) from exc
+    finally:
+        stream.seek(0)
+    if envelope.get("format") not in (None, FORMAT_TAG):
+        raise FileRejected(f"Unknown format '{envelope.get('format')}'; this receiver reads '{FORMAT_TAG}'.")
+    if kind_of_transactions != "start_array":
+        raise FileRejected('The JSON has no "transactions" list.')
+    if not count:
+        raise FileRejected("The batch is empty: its \"transactions\" list has no records.")
+    default_cinema = envelope.get("cinema_code")
+    warnings: list[str] = []
+    unknown: set[str] = set()
+
+    def records():
+        try:
+            items = ijson.items(_Utf8Checked(stream), "transactions.item", use_float=False)
+            for index, tx in enumerate(items):
+                if isinstance(tx, dict):
+                    unknown.update(k for k in tx if k not in FIELDS)
+                    if default_cinema is not None and "cinema_code" not in tx:
+                        tx = {**tx, "cinema_code": default_cinema}
+                yield index, tx
+        except Exception as exc:  # noqa: BLE001 - as above
+            raise _json_problem(exc) from exc
+        if unknown:
+            # Known only once every record was read; the batch report is written after that.
+            warnings.append("ignored unknown field(s): " + ", ".join(sorted(unknown)).replace("\x00", "\\u0000"))
+
+    return RawRecords("json", warnings, records())
+
+
+def _text(raw: dict, name: str) -> str:
+    value = raw.get(name)
+    if value.__class__ is str:  # nearly always (every CSV value): the cheapest test first
+        return value.strip()
+    if value is None:
+        return ""
+    if isinstance(value, str):
+        return value.strip()
+    if isinstance(value, bool) or not isinstance(value, int | Decimal):
+        raise RowError(name, f"must be text, not {type(value).__name__}")
+    return str(value)
+
+
+def _instant(raw: dict, name: str) -> datetime.datetime:
+    value = _text(raw, name)
+    if not value:
+        raise RowError(name, "required: an ISO 8601 date-time with UTC offset, e.g. 2025-03-18T19:02:11+05:00")
+    try:
+        moment = datetime.datetime.fromisoformat(value)
+    except ValueError:
+        raise RowError(name, f"'{value}' is not an ISO 8601 date-time such as 2025-03-18T19:02:11+05:00") from None
+    if moment.tzinfo is None or len(value) <= 10:
+        raise RowError(name, f"'{value}' has no UTC offset; add one, e.g. +05:00")
+    return moment
+
+
+def _tickets(raw: dict) -> int:
+    value = raw.get("tickets")
+    if isinstance(value, bool):
+        raise RowError("tickets", "must be a whole number from 1 to 1000")
+    if isinstance(value, str) and TICKETS.fullmatch(value):
+        value = int(value)
+    if not isinstance(value, int):
+        shown = "nothing" if value in (None, "") else f"'{value}'"
+        raise RowError("tickets", f"{shown} is not a whole number from 1 to 1000")
+    if not 1 <= value <= 1000:
+        raise RowError("tickets", f"{value} is outside 1–1000 (refunds are positive too)")
+    return value
+
+
+def _amount(raw: dict) -> Decimal:
+    value = raw.get("amount")
+    if isinstance(value, bool) or value is None or value == "":
+        raise RowError("amount", "required: a decimal such as 2500.00")
+    if isinstance(value, int):
+        value = Decimal(value)
+    if isinstance(value, Decimal):
+        if not value.is_finite() or value < 0 or value.as_tuple().exponent < -2 or value > MAX_AMOUNT:
+            raise RowError("amount", f"{value} must be ≥ 0 with at most 2 decimal places")
+        return value.quantize(CENT)
+    if not isinstance(value, str):
+        raise RowError("amount", f"must be a number or a string, not {type(value).__name__}")
+    text = value.strip()
+    if not AMOUNT.fullmatch(text):
+        raise RowError("amount", f"'{text}' must be ≥ 0, with '.' as decimal point, no grouping, at most 2 "
+                                 "decimal places (e.g. 2500.00)")
+    return Decimal(text).quantize(CENT)
+
+
+def clean_record(position: int, raw: dict) -> SalesRecord:
+    """Validate one record's fields on their own (no database); RowError names the first bad field."""
+    if not isinstance(raw, dict):
+        raise RowError("record", "must be a JSON object with the fields of ticket-sales/1")
+    if "__extra__" in raw:
+        raise RowError("row", raw["__extra__"])
+    for name, value in raw.items():
+        # No database text column can hold NUL; a record carrying one is refused, never half-stored.
+        if value.__class__ is str and "\x00" in value:
+            raise RowError(str(name).replace("\x00", "?")[:40], "contains a NUL character (\\u0000); send text only")
+    cinema = _text(raw, "cinema_code")
+    if not CINEMA_CODE.fullmatch(cinema):
+        raise RowError("cinema_code", f"'{cinema}' is not a cinema code (3–32 of A–Z, 0–9, -)" if cinema
+                       else "required")
+    tx_id = _text(raw, "transaction_id")
+    if not PRINTABLE.fullmatch(tx_id):
+        raise RowError("transaction_id", "required, 1–64 printable characters" if not tx_id
+                       else f"'{tx_id[:70]}' must be 1–64 printable characters")
+    kind = _text(raw, "kind").lower()
+    if kind not in KINDS:
+        raise RowError("kind", f"'{kind}' must be sale or refund" if kind else "required: sale or refund")
+    refund_of = _text(raw, "refund_of")
+    if kind == TransactionKind.REFUND and not refund_of:
+        raise RowError("refund_of", "a refund must name the transaction_id of the sale it refunds")
+    if kind == TransactionKind.SALE and refund_of:
+        raise RowError("refund_of", "only refunds name refund_of; leave it empty for a sale")
+    if refund_of and not PRINTABLE.fullmatch(refund_of):
+        raise RowError("refund_of", "must be 1–64 printable characters")
+    sold_at = _instant(raw, "sold_at")
+    start = _instant(raw, "screening_start")
+    screen = _text(raw, "screen")
+    if not 1 <= len(screen) <= 32:
+        raise RowError("screen", "required, 1–32 characters")
+    film = _text(raw, "film_code")
+    if not 1 <= len(film) <= 32:
+        raise RowError("film_code", "required, 1–32 characters")
+    tickets = _tickets(raw)
+    amount = _amount(raw)
+    home = settings.HOME_CURRENCY  # read per record (tests override it), but once
+    currency = (_text(raw, "currency") or home).upper()
+    if not CURRENCY.fullmatch(currency):
+        raise RowError("currency", f"'{currency}' is not an ISO 4217 code such as KZT")
+    if currency != home:
+        raise RowError("currency", f"box office is kept in {home}; report amounts in {home}, not {currency}")
+    fmt = _text(raw, "screening_format")
+    if fmt:
+        match = FORMATS.get(fmt.lower())
+        if match is None:
+            raise RowError("screening_format", f"'{fmt}' must be one of {', '.join(ScreeningFormat.values)}")
+        fmt = match
+    lang = _text(raw, "screening_language").lower()
+    if lang and not LANGUAGE.fullmatch(lang):
+        raise RowError("screening_language", f"'{lang}' is not an ISO 639-1 code such as kk or ru")
+    canonical = "\x1f".join([
+        cinema, tx_id, kind, refund_of, _utc(sold_at), _utc(start), screen, film, str(tickets), str(amount),
+        currency, fmt, lang,
+    ])
+    return SalesRecord(position, cinema, tx_id, kind, refund_of, sold_at, start, screen, film, tickets, amount,
+                       currency, fmt, lang, hashlib.sha256(canonical.encode()).hexdigest())
+
+
+def _utc(moment: datetime.datetime) -> str:
+    """YYYY-MM-DDTHH:MM:SS.ffffffZ in UTC, the form the content hash has always used."""
+    utc = moment.astimezone(datetime.UTC)
+    if utc.year < 1000:  # strftime writes such years unpadded ("999-…"); stored hashes depend on it
+        return utc.strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+    # isoformat is some 4× faster than strftime and gives the same text from year 1000 on.
+    return utc.replace(tzinfo=None).isoformat(timespec="microseconds") + "Z"
+
+
+def text_of(value, limit: int) -> str:
+    """A received value as storable text: NUL (which no database text column holds) shown as \\u0000."""
+    return str(value).replace("\x00", "\\u0000")[:limit]
+
+
+def raw_as_text(raw) -> dict:
+    """The record as received, JSON-safe, for the batch report."""
+    if not isinstance(raw, dict):
+        return {"value": str(raw)[:500]}
+    if "__extra__" not in raw and all(v.__class__ is str and "\x00" not in v and "\x00" not in k
+                                      for k, v in raw.items()):
+        return dict(raw)  # every CSV record: nothing to convert
+    return {str(k).replace("\x00", "\\u0000"): (v.replace("\x00", "\\u0000") if isinstance(v, str) else
+                                               v if isinstance(v, int) and not isinstance(v, bool) else str(v))
+            for k, v in raw.items() if k != "__extra__"}
+

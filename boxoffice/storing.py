@@ -1,0 +1,200 @@
+"""Storing a judged batch: screenings, transactions, daily summaries and anomalies, in the caller's transaction."""
+from __future__ import annotations
+
+import datetime
+import statistics
+from collections import defaultdict
+from decimal import Decimal
+
+from django.utils import timezone
+
+from .choices import AnomalyKind, Outcome, TransactionKind
+from .judging import Decision, RegisterView
+from .models import Anomaly, DailySales, ImportBatch, Screening, TicketTransaction
+
+LATE_SALE = datetime.timedelta(hours=24)
+LOW_PRICE_SHARE = Decimal("0.10")
+MEDIAN_WINDOW_DAYS = 365
+
+
+def screening_day(start: datetime.datetime) -> datetime.date:
+    """Sales count on the day of the screening, in the tracker's time zone (TIME_ZONE, not the request's)."""
+    return start.astimezone(timezone.get_default_timezone()).date()
+
+
+def store_accepted(batch: ImportBatch, decisions: list[Decision], reg: RegisterView) -> dict[int, datetime.date]:
+    """Write the accepted records; returns {film id: earliest screening day} of the films touched."""
+    accepted = [d for d in decisions if d.outcome == Outcome.ACCEPTED]
+    if not accepted:
+        return {}
+    # Per-screening counters from this batch: new screenings are created with them, existing ones updated.
+    deltas: dict[tuple, list] = defaultdict(lambda: [0, 0, Decimal("0")])  # sold, admissions, gross
+    for d in accepted:
+        r = d.record
+        key = (reg.screens[(reg.cinemas[r.cinema_code].pk, r.screen)].pk, r.screening_start)
+        delta = deltas[key]
+        if r.kind == TransactionKind.SALE:
+            delta[0] += r.tickets
+            delta[1] += r.tickets
+            delta[2] += r.amount
+        else:
+            delta[1] -= r.tickets
+            delta[2] -= r.amount
+    screenings, sales_before = _screenings_for(accepted, reg, deltas)
+
+    sale_objs: dict[tuple[str, str], TicketTransaction] = {}
+    new_sales, new_refunds = [], []
+    for d in accepted:
+        r = d.record
+        cinema = reg.cinemas[r.cinema_code]
+        screening = screenings[(reg.screens[(cinema.pk, r.screen)].pk, r.screening_start)]
+        tx = TicketTransaction(
+            cinema=cinema, transaction_id=r.transaction_id, kind=r.kind, sold_at=r.sold_at, screening=screening,
+            film_id=screening.film_id, tickets=r.tickets, amount=r.amount, currency=r.currency,
+            screening_format=r.screening_format, screening_language=r.screening_language,
+            content_hash=r.content_hash, batch=batch)
+        if r.kind == TransactionKind.SALE:
+            sale_objs[r.key] = tx
+            new_sales.append(tx)
+        else:
+            tx.refund_of_id = d.sale_id
+            new_refunds.append((tx, d))
+    TicketTransaction.objects.bulk_create(new_sales, batch_size=1000)
+    for tx, d in new_refunds:
+        if tx.refund_of_id is None:
+            tx.refund_of_id = sale_objs[d.sale_record.key].pk
+    TicketTransaction.objects.bulk_create([tx for tx, _ in new_refunds], batch_size=1000)
+
+    summary: dict[tuple[int, int, datetime.date], dict] = defaultdict(
+        lambda: {"admissions": 0, "gross": Decimal("0"), "screenings": 0, "sales_count": 0, "last_sold_at": None})
+    for tx in new_sales + [tx for tx, _ in new_refunds]:
+        s = tx.screening
+        row = summary[(s.film_id, s.cinema_id, screening_day(s.starts_at))]
+        sign = 1 if tx.kind == TransactionKind.SALE else -1
+        row["admissions"] += sign * tx.tickets
+        row["gross"] += sign * tx.amount
+        if tx.kind == TransactionKind.SALE:
+            row["sales_count"] += 1
+            if row["last_sold_at"] is None or tx.sold_at > row["last_sold_at"]:
+                row["last_sold_at"] = tx.sold_at
+    for key, s in screenings.items():
+        if sales_before[key] == 0 and s.tickets_sold > 0:
+            summary[(s.film_id, s.cinema_id, screening_day(s.starts_at))]["screenings"] += 1
+    apply_summary_deltas(summary)
+
+    _flag_anomalies(batch, new_sales, screenings, reg)
+
+    first_days: dict[int, datetime.date] = {}
+    for tx in new_sales:
+        day = screening_day(tx.screening.starts_at)
+        if tx.film_id not in first_days or day < first_days[tx.film_id]:
+            first_days[tx.film_id] = day
+    for tx, _ in new_refunds:
+        first_days.setdefault(tx.film_id, screening_day(tx.screening.starts_at))
+    return first_days
+
+
+def _screenings_for(accepted: list[Decision], reg: RegisterView, deltas: dict) -> tuple[dict, dict]:
+    """The batch's screenings with its counters added; returns them and each one's seats sold before."""
+    wanted: dict[tuple[int, datetime.datetime], tuple] = {}
+    for d in accepted:
+        r = d.record
+        cinema = reg.cinemas[r.cinema_code]
+        screen = reg.screens[(cinema.pk, r.screen)]
+        wanted.setdefault((screen.pk, r.screening_start), (cinema.pk, screen.pk, reg.films[r.film_code]))
+    found: dict[tuple[int, datetime.datetime], Screening] = {}
+    by_screen = defaultdict(list)
+    for screen_id, start in wanted:
+        by_screen[screen_id].append(start)
+    for screen_id, starts in by_screen.items():
+        for i in range(0, len(starts), 500):
+            for s in Screening.objects.filter(screen_id=screen_id, starts_at__in=starts[i:i + 500]):
+                found[(s.screen_id, s.starts_at)] = s
+    # Aware datetimes compare and hash by instant, so a record's +05:00 start finds the stored UTC one.
+    sold_before = {key: found[key].tickets_sold if key in found else 0 for key in wanted}
+    existing = []
+    for key, s in found.items():
+        sold, adm, gross = deltas[key]
+        s.tickets_sold += sold
+        s.admissions += adm
+        s.gross += gross
+        existing.append(s)
+    # Imports hold the import lock, so counters read at the start of the batch are still current.
+    Screening.objects.bulk_update(existing, ["tickets_sold", "admissions", "gross"], batch_size=500)
+    missing = []
+    for key, (c, sc, f) in wanted.items():
+        if key not in found:
+            sold, adm, gross = deltas[key]
+            missing.append(Screening(cinema_id=c, screen_id=sc, starts_at=key[1], film_id=f, tickets_sold=sold,
+                                     admissions=adm, gross=gross))
+    for s in Screening.objects.bulk_create(missing, batch_size=1000):
+        found[(s.screen_id, s.starts_at)] = s
+    return {key: found[key] for key in wanted}, sold_before
+
+
+def apply_summary_deltas(summary: dict[tuple[int, int, datetime.date], dict]):
+    """Add this batch's per film × cinema × day figures to the stored summaries (creating rows as needed)."""
+    keys = list(summary)
+    existing = {}
+    for i in range(0, len(keys), 300):
+        part = keys[i:i + 300]
+        films = {k[0] for k in part}
+        cinemas = {k[1] for k in part}
+        days = {k[2] for k in part}
+        for row in DailySales.objects.filter(film_id__in=films, cinema_id__in=cinemas, day__in=days):
+            existing[(row.film_id, row.cinema_id, row.day)] = row
+    new_rows, changed = [], []
+    for key, delta in summary.items():
+        row = existing.get(key)
+        if row is None:
+            new_rows.append(DailySales(film_id=key[0], cinema_id=key[1], day=key[2], **delta))
+            continue
+        row.admissions += delta["admissions"]
+        row.gross += delta["gross"]
+        row.screenings += delta["screenings"]
+        row.sales_count += delta["sales_count"]
+        if delta["last_sold_at"] and (row.last_sold_at is None or delta["last_sold_at"] > row.last_sold_at):
+            row.last_sold_at = delta["last_sold_at"]
+        changed.append(row)
+    DailySales.objects.bulk_create(new_rows, batch_size=1000)
+    DailySales.objects.bulk_update(changed, ["admissions", "gross", "screenings", "sales_count", "last_sold_at"],
+                                   batch_size=1000)
+
+
+def cinema_median_prices(cinema_ids: set[int]) -> dict[int, Decimal]:
+    """Median average ticket price per cinema over its daily summaries of the last year (bounded, not history)."""
+    since = timezone.localdate() - datetime.timedelta(days=MEDIAN_WINDOW_DAYS)
+    prices = defaultdict(list)
+    rows = DailySales.objects.filter(cinema_id__in=cinema_ids, admissions__gt=0, gross__gt=0)
+    latest = rows.order_by("-day").values_list("day", flat=True).first()
+    if latest is not None:
+        since = min(since, latest - datetime.timedelta(days=MEDIAN_WINDOW_DAYS))
+    for cinema_id, gross, admissions in rows.filter(day__gte=since).values_list("cinema_id", "gross", "admissions"):
+        prices[cinema_id].append(gross / admissions)
+    return {c: Decimal(statistics.median(v)) for c, v in prices.items() if v}
+
+
+def _flag_anomalies(batch, new_sales, screenings, reg):
+    flags: list[Anomaly] = []
+    for tx in new_sales:
+        if tx.sold_at - tx.screening.starts_at > LATE_SALE:
+            flags.append(Anomaly(kind=AnomalyKind.LATE_SALE, batch=batch, screening=tx.screening, transaction=tx,
+                                 detail=f"{tx.cinema.code}/{tx.transaction_id} sold {tx.sold_at.isoformat()}, "
+                                        f"more than 24 h after the screening started"))
+        if tx.amount == 0:
+            flags.append(Anomaly(kind=AnomalyKind.ZERO_AMOUNT, batch=batch, screening=tx.screening, transaction=tx,
+                                 detail=f"{tx.cinema.code}/{tx.transaction_id}: {tx.tickets} ticket(s) for 0"))
+    touched = {tx.screening.pk: tx.screening for tx in new_sales}
+    seats = {s.pk: s.seats for s in reg.screens.values()}
+    medians = cinema_median_prices({s.cinema_id for s in touched.values()})
+    for s in touched.values():
+        if s.tickets_sold > seats[s.screen_id]:
+            flags.append(Anomaly(kind=AnomalyKind.OVER_CAPACITY, batch=batch, screening=s,
+                                 detail=f"{s.tickets_sold} seats sold for screen {s.screen_id} with "
+                                        f"{seats[s.screen_id]} seats at {s.starts_at.isoformat()}"))
+        median = medians.get(s.cinema_id)
+        if median and s.tickets_sold and s.gross > 0 and s.gross / s.tickets_sold < median * LOW_PRICE_SHARE:
+            flags.append(Anomaly(kind=AnomalyKind.LOW_PRICE, batch=batch, screening=s,
+                                 detail=f"average price {s.gross / s.tickets_sold:.2f} is below 10% of the "
+                                        f"cinema's median {median:.2f}"))
+    Anomaly.objects.bulk_create(flags, ignore_conflicts=True)

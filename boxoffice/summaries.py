@@ -1,0 +1,70 @@
+"""The nightly check: recompute every daily summary from the raw tickets and report any difference."""
+from __future__ import annotations
+
+from collections import defaultdict
+from decimal import Decimal
+
+from django.db import transaction
+from django.db.models import Count, Max, Q, Sum
+
+from .choices import TransactionKind
+from .models import DailySales, SummaryDiscrepancy, TicketTransaction
+from .storing import screening_day
+
+FIELDS = ("admissions", "gross", "screenings", "sales_count")
+
+
+def summaries_from_tickets() -> dict[tuple[int, int, object], dict]:
+    """Film × cinema × day figures rebuilt from every accepted ticket (a full scan: nightly only)."""
+    sale, refund = Q(kind=TransactionKind.SALE), Q(kind=TransactionKind.REFUND)
+    per_screening = (TicketTransaction.objects.values("screening_id", "screening__film_id",
+                                                      "screening__cinema_id", "screening__starts_at")
+                     .annotate(sold=Sum("tickets", filter=sale), refunded=Sum("tickets", filter=refund),
+                               sold_amount=Sum("amount", filter=sale), refunded_amount=Sum("amount", filter=refund),
+                               sales=Count("id", filter=sale), last=Max("sold_at", filter=sale))
+                     .order_by())
+    out: dict[tuple, dict] = defaultdict(lambda: {"admissions": 0, "gross": Decimal("0"), "screenings": 0,
+                                                  "sales_count": 0, "last_sold_at": None})
+    for s in per_screening.iterator(chunk_size=5000):
+        row = out[(s["screening__film_id"], s["screening__cinema_id"], screening_day(s["screening__starts_at"]))]
+        row["admissions"] += (s["sold"] or 0) - (s["refunded"] or 0)
+        row["gross"] += (s["sold_amount"] or 0) - (s["refunded_amount"] or 0)
+        row["screenings"] += 1 if s["sales"] else 0
+        row["sales_count"] += s["sales"]
+        if s["last"] and (row["last_sold_at"] is None or s["last"] > row["last_sold_at"]):
+            row["last_sold_at"] = s["last"]
+    return out
+
+
+def _picture(row: dict | DailySales | None) -> dict:
+    if row is None:
+        return {f: 0 for f in FIELDS} | {"gross": "0.00"}
+    get = row.get if isinstance(row, dict) else (lambda f: getattr(row, f))
+    return {f: (str(Decimal(get(f)).quantize(Decimal("0.01"))) if f == "gross" else int(get(f))) for f in FIELDS}
+
+
+@transaction.atomic
+def verify_daily_summaries(*, repair: bool = True) -> int:
+    """Record every summary that disagrees with the tickets as a discrepancy (and repair it); returns the count."""
+    truth = summaries_from_tickets()
+    stored = {(r.film_id, r.cinema_id, r.day): r for r in DailySales.objects.all()}
+    found = 0
+    for key in set(truth) | set(stored):
+        want, have = _picture(truth.get(key)), _picture(stored.get(key))
+        if want == have:
+            continue
+        found += 1
+        SummaryDiscrepancy.objects.create(film_id=key[0], cinema_id=key[1], day=key[2], stored=have,
+                                          recomputed=want, repaired=repair)
+        if repair:
+            if key in truth:
+                DailySales.objects.update_or_create(film_id=key[0], cinema_id=key[1], day=key[2],
+                                                    defaults=truth[key])
+            else:
+                stored[key].delete()
+    if found and repair:
+        from .services import request_recompute
+
+        transaction.on_commit(lambda: request_recompute(
+            batch_id=None, film_ids=sorted({k[0] for k in set(truth) | set(stored)})))
+    return found

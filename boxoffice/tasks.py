@@ -1,0 +1,82 @@
+"""Celery tasks of the box office: thin shells over services, idempotent and safe to retry."""
+import datetime
+
+from celery import shared_task
+from django.utils import timezone
+
+from .selectors import batches_awaiting_recompute
+from .services import films_touched_by, mark_interrupted_batches, request_recompute
+
+# A recompute requested this long ago and not finished is assumed lost (broker down, worker killed).
+STALE_RECOMPUTE = datetime.timedelta(minutes=2)
+
+
+@shared_task
+def requeue_pending_recomputes_task() -> int:
+    """Resend the recompute of batches whose request never reached a worker (e.g. Redis was down)."""
+    cutoff = timezone.now() - STALE_RECOMPUTE
+    n = 0
+    for batch in batches_awaiting_recompute().filter(recompute_requested_at__lt=cutoff):
+        request_recompute(batch_id=batch.pk, film_ids=films_touched_by(batch))
+        n += 1
+    return n
+
+
+@shared_task(acks_late=True)
+def process_uploaded_batch_task(batch_id: int, path: str, user_id: int | None = None) -> str:
+    """Process a file received on the upload page (the same service as the command and the API)."""
+    from pathlib import Path
+
+    from django.contrib.auth import get_user_model
+
+    from films.audit import Actor
+    from films.choices import Door
+
+    from .choices import BatchStatus
+    from .models import ImportBatch
+    from .services import process_sales_batch
+
+    batch = ImportBatch.objects.select_related("cinema").get(pk=batch_id)
+    if batch.status != BatchStatus.RECEIVED:  # a retry after the batch was done (acks_late): nothing to do
+        return batch.status
+    user = get_user_model().objects.filter(pk=user_id).first() if user_id else None
+    file = Path(path)
+    with file.open("rb") as stream:
+        process_sales_batch(batch=batch, stream=stream, actor=Actor(door=Door.UPLOAD, user=user))
+    file.unlink(missing_ok=True)
+    return batch.status
+
+
+# An upload still only "received" this long after it arrived lost its task (worker killed, broker down).
+STALE_UPLOAD = datetime.timedelta(minutes=5)
+
+
+@shared_task
+def requeue_received_uploads_task() -> int:
+    """Send again the uploads whose processing task never ran; the file waits at its batch's path."""
+    from .choices import BatchSource, BatchStatus
+    from .models import ImportBatch
+    from .uploads import upload_path_for
+
+    n = 0
+    stale = ImportBatch.objects.filter(source=BatchSource.UPLOAD, status=BatchStatus.RECEIVED,
+                                       received_at__lt=timezone.now() - STALE_UPLOAD)
+    for batch in stale:
+        path = upload_path_for(batch.pk)
+        if path.exists():
+            process_uploaded_batch_task.delay(batch.pk, str(path), batch.submitted_by_id)
+            n += 1
+    return n
+
+
+@shared_task
+def verify_daily_summaries_task() -> int:
+    from .summaries import verify_daily_summaries
+
+    return verify_daily_summaries(repair=True)
+
+
+@shared_task
+def mark_interrupted_batches_task() -> int:
+    """Batches whose import process died show as interrupted (the next import does this too)."""
+    return mark_interrupted_batches()

@@ -1,0 +1,47 @@
+"""Daily summaries grow with each batch; the nightly check recounts them from tickets and alerts auditors."""
+
+import pytest
+from django.urls import reverse
+
+from boxoffice.models import DailySales, SummaryDiscrepancy
+from boxoffice.tasks import verify_daily_summaries_task
+from config.settings.base import CELERY_BEAT_SCHEDULE
+from conftest import make_user
+
+from .helpers import refund, sale, send
+
+both_paths = pytest.mark.usefixtures("registers", "import_path")
+
+
+@both_paths
+def test_incremental_summaries_equal_a_full_recount():
+    send([sale("T1"), sale("T2", start="2025-03-19T01:00:00+05:00"), sale("T3", screen="2")])
+    send([sale("T4"), refund("R1", "T1"), sale("T5", start="2025-03-19T01:00:00+05:00", tickets=1)])
+    assert verify_daily_summaries_task() == 0
+    assert not SummaryDiscrepancy.objects.exists()
+
+
+@both_paths
+def test_a_wrong_summary_is_recorded_repaired_and_shown_to_auditors(
+    client, django_user_model, django_capture_on_commit_callbacks
+):
+    send([sale("T1"), sale("T2")])
+    row = DailySales.objects.get()
+    DailySales.objects.filter(pk=row.pk).update(admissions=999, gross=1)
+    with django_capture_on_commit_callbacks(execute=True):
+        assert verify_daily_summaries_task() == 1
+    found = SummaryDiscrepancy.objects.get()
+    assert (found.stored["admissions"], found.recomputed["admissions"], found.repaired) == (999, 4, True)
+    row.refresh_from_db()
+    assert (row.admissions, str(row.gross)) == (4, "10000.00")
+    assert verify_daily_summaries_task() == 0  # repaired
+    client.force_login(make_user("auditor", "auditor"))
+    page = client.get(reverse("boxoffice:alerts")).content.decode()
+    assert "999" in page and row.film.code in page
+
+
+def test_the_check_runs_nightly():
+    entry = next(
+        e for e in CELERY_BEAT_SCHEDULE.values() if e["task"] == "boxoffice.tasks.verify_daily_summaries_task"
+    )
+    assert entry["schedule"].hour == {2}

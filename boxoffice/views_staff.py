@@ -1,0 +1,64 @@
+"""Staff workspace: the cinemas register, its screens, and each cinema's reporting at a glance."""
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.db.models import Q
+from django.shortcuts import get_object_or_404, redirect, render
+
+from films.permissions import can_edit_registers, reader_view, register_editor, workspace_reader
+from films.views_staff import page_actor
+
+from .models import Cinema
+from .selectors import cinemas_with_activity
+from .services import upsert_cinema_screen
+from .staff_forms import CinemaScreenForm
+
+
+@workspace_reader
+def cinema_list(request):
+    q = request.GET.get("q", "").strip()
+    cinemas = cinemas_with_activity().order_by("code")
+    if q:
+        cinemas = cinemas.filter(
+            Q(code__icontains=q) | Q(name__icontains=q) | Q(city__icontains=q) | Q(chain__icontains=q)
+        )
+    page = Paginator(cinemas, 50).get_page(request.GET.get("page"))
+    return render(request, "staff/cinema_list.html", {"page": page, "q": q})
+
+
+@register_editor
+def cinema_create(request):
+    form = CinemaScreenForm(
+        request.POST or None, initial={"cinema_code": request.GET.get("cinema_code", ""), "screen": "1"}
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data["data"]
+        if Cinema.objects.filter(code=data["code"]).exists():
+            form.add_error("cinema_code", "This cinema is registered; add screens on its page.")
+        else:
+            upsert_cinema_screen(data=data, actor=page_actor(request))
+            messages.success(request, f"Cinema {data['code']} registered with screen {data['screen']}.")
+            return redirect("staff:cinema", code=data["code"])
+    return render(request, "staff/cinema_form.html", {"form": form, "cinema": None})
+
+
+@reader_view
+def cinema_detail(request, code):
+    """The cinema, its screens, and one form that edits the cinema and adds or resizes a screen."""
+    cinema = get_object_or_404(Cinema.objects.select_related("region"), code=code)
+    form = CinemaScreenForm(request.POST or None, cinema=cinema, initial=CinemaScreenForm.initial_for(cinema))
+    if request.method == "POST" and form.is_valid():
+        outcome = upsert_cinema_screen(data=form.cleaned_data["data"], actor=page_actor(request))
+        messages.success(request, f"Cinema {cinema.code}: {outcome}.")
+        return redirect("staff:cinema", code=cinema.code)
+    return render(
+        request,
+        "staff/cinema_detail.html",
+        {
+            "cinema": cinema,
+            "form": form,
+            "screens": cinema.screens.order_by("name"),
+            "can_edit": can_edit_registers(request.user),
+            "batches": cinema.batches.order_by("-received_at")[:20],
+        },
+    )
