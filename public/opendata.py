@@ -1,0 +1,141 @@
+"""Open data: every public table as CSV and JSON, the grants as a 360Giving package.
+
+Tables are the API's own querysets and serializers, unpaginated, so a file and the API answer the same;
+reports are the rows of public/reports.py, which the pages and the API also show.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from rest_framework.utils.encoders import JSONEncoder
+
+from boxoffice.api.views import CinemaViewSet, RegionViewSet
+from funding import exactjson
+from funding.api.views import (
+    FilmMetricsViewSet,
+    FilmViewSet,
+    FunderViewSet,
+    GrantViewSet,
+    OrganisationViewSet,
+    ProgrammeViewSet,
+)
+from funding.exports import grants_package
+from funding.selectors import metrics_as_of
+
+from .reports import REPORTS
+
+
+@dataclass
+class Dataset:
+    name: str
+    title: str
+    rows: Callable[[], list[dict]]
+    as_of: Callable[[], dict]
+
+
+def _table(viewset) -> Callable[[], list[dict]]:
+    def rows():
+        return json.loads(
+            json.dumps(viewset.serializer_class(viewset.queryset.all(), many=True).data, cls=JSONEncoder)
+        )
+
+    return rows
+
+
+def _metrics_as_of() -> dict:
+    return metrics_as_of()
+
+
+def _report(name) -> tuple[Callable, Callable]:
+    return (lambda: REPORTS[name]().rows), (lambda: REPORTS[name]().as_of)
+
+
+DATASETS: dict[str, Dataset] = {
+    d.name: d
+    for d in [
+        Dataset("films", _("Films, with release state and figures"), _table(FilmViewSet), _metrics_as_of),
+        Dataset("film-metrics", _("Per-film figures"), _table(FilmMetricsViewSet), _metrics_as_of),
+        Dataset("grants", _("Published grants"), _table(GrantViewSet), _metrics_as_of),
+        Dataset("funders", _("Funders"), _table(FunderViewSet), _metrics_as_of),
+        Dataset("programmes", _("Programmes"), _table(ProgrammeViewSet), _metrics_as_of),
+        Dataset(
+            "organisations",
+            _("Organisations and what they received"),
+            _table(OrganisationViewSet),
+            _metrics_as_of,
+        ),
+        Dataset("cinemas", _("Cinemas with box office"), _table(CinemaViewSet), _metrics_as_of),
+        Dataset("regions", _("Regions with box office"), _table(RegionViewSet), _metrics_as_of),
+        *[
+            Dataset(name, title, *_report(name))
+            for name, title in [
+                ("funded-vs-released", _("Funded vs released, by cohort year")),
+                ("funding-by-year", _("Funding by award year")),
+                ("box-office-by-year", _("Box office by year, domestic vs foreign")),
+            ]
+        ],
+    ]
+}
+
+
+def _iso(value):
+    return value.isoformat() if hasattr(value, "isoformat") else value
+
+
+def envelope(dataset: Dataset, rows: list[dict]) -> dict:
+    """The JSON file: the rows with their source, licence and "as of"."""
+    return {
+        "dataset": dataset.name,
+        "title": str(dataset.title),
+        "licence": settings.OPEN_DATA_LICENCE,
+        "licence_url": settings.OPEN_DATA_LICENCE_URL,
+        "as_of": {k: _iso(v) for k, v in dataset.as_of().items()},
+        "generated_at": timezone.now().isoformat(),
+        "rows": rows,
+    }
+
+
+def flatten(row: dict, prefix: str = "") -> dict:
+    """Nested objects become `parent.child` columns, lists of scalars `a|b`, lists of objects JSON text."""
+    out = {}
+    for key, value in row.items():
+        name = f"{prefix}{key}"
+        if isinstance(value, dict):
+            out.update(flatten(value, f"{name}."))
+        elif isinstance(value, list):
+            scalar = all(not isinstance(v, (dict, list)) for v in value)
+            out[name] = "|".join(str(v) for v in value) if scalar else json.dumps(value, ensure_ascii=False)
+        else:
+            out[name] = "" if value is None else value
+    return out
+
+
+def as_csv(rows: list[dict]) -> str:
+    flat = [flatten(r) for r in rows]
+    columns: list[str] = []
+    for r in flat:
+        columns.extend(c for c in r if c not in columns)
+    out = io.StringIO()
+    writer = csv.DictWriter(out, fieldnames=columns, lineterminator="\n", restval="")
+    writer.writeheader()
+    writer.writerows(flat)
+    return out.getvalue()
+
+
+def as_json(dataset: Dataset, rows: list[dict]) -> str:
+    return json.dumps(envelope(dataset, rows), ensure_ascii=False, indent=1, cls=JSONEncoder)
+
+
+def grants_360() -> str:
+    """The export_grants package, with the licence in 360Giving's own `license` field; exact decimals."""
+    package = grants_package()
+    package["license"] = settings.OPEN_DATA_LICENCE_URL
+    return exactjson.dumps(package, indent=1)

@@ -1,0 +1,41 @@
+"""Bump the public cache version after any change to what public pages show.
+
+Metrics are recomputed by Celery after sales and after grant changes; that save (and any register edit)
+lands here (daily sales are not watched: every sales commit is followed by a metrics recompute,
+and bumping per summary row would be thousands of bumps per batch). The bump waits for the commit,
+so a reader never caches the state before it.
+"""
+
+from django.db import transaction
+from django.db.models.signals import m2m_changed, post_delete, post_save
+
+from config.caching import bump_version
+
+UID = "public-cache-bump"
+
+
+def _bump(sender, **kwargs):
+    transaction.on_commit(bump_version)
+
+
+def connect():
+    from boxoffice.models import Cinema, Screen
+    from films.models import Film, FilmStatusChange, Organisation, Region
+    from funding.models import Disbursement, FilmMetrics, Grant, Programme
+
+    for model in (
+        FilmMetrics,
+        Grant,
+        Disbursement,
+        Programme,
+        Film,
+        FilmStatusChange,
+        Organisation,
+        Region,
+        Cinema,
+        Screen,
+    ):
+        post_save.connect(_bump, sender=model, dispatch_uid=f"{UID}-save-{model.__name__}")
+        post_delete.connect(_bump, sender=model, dispatch_uid=f"{UID}-delete-{model.__name__}")
+    for through in (Film.genres.through, Film.languages.through, Film.countries.through):
+        m2m_changed.connect(_bump, sender=through, dispatch_uid=f"{UID}-m2m-{through.__name__}")

@@ -1,0 +1,79 @@
+"""Formatting of figures for the public pages: exact money in the page's language, dated dollars, bars."""
+
+from decimal import ROUND_HALF_UP, Decimal
+
+from django import template
+from django.conf import settings
+from django.template.defaultfilters import floatformat
+from django.utils.translation import gettext as _
+
+register = template.Library()
+
+
+@register.filter
+def money(value):
+    """Two decimals with the language's grouping and decimal mark; '—' for nothing."""
+    if value is None or value == "":
+        return "—"
+    return floatformat(Decimal(value), "2g")
+
+
+@register.filter
+def whole(value):
+    if value is None or value == "":
+        return "—"
+    return floatformat(Decimal(value), "0g")
+
+
+@register.filter
+def share(value, digits=1):
+    """A ratio as a percentage."""
+    if value is None or value == "":
+        return "—"
+    return floatformat(Decimal(str(value)) * 100, f"{digits}g") + " %"
+
+
+@register.filter
+def usd(value):
+    """The dollar equivalent at the configured dated rate, e.g. '≈ US$ 1,234 (525.11 KZT/USD, 2024-12-31)'."""
+    if value is None or value == "":
+        return ""
+    dollars = (Decimal(value) / settings.USD_KZT_RATE).quantize(Decimal("1"), rounding=ROUND_HALF_UP)
+    return _("≈ US$ %(amount)s at %(rate)s KZT per US$ on %(date)s") % {
+        "amount": floatformat(dollars, "0g"),
+        "rate": floatformat(settings.USD_KZT_RATE, "2g"),
+        "date": settings.USD_KZT_RATE_DATE,
+    }
+
+
+@register.filter
+def percent_of(value, maximum):
+    """Width of a bar in a chart, 0–100, for a CSS custom property."""
+    try:
+        value, maximum = Decimal(value or 0), Decimal(maximum or 0)
+    except (ArithmeticError, TypeError, ValueError):
+        return 0
+    if maximum <= 0 or value <= 0:
+        return 0
+    return f"{min(Decimal(100), value * 100 / maximum):.1f}"
+
+
+@register.filter
+def maximum(rows, key):
+    """The largest value of one column of a list of dicts or objects (the scale of a bar chart)."""
+    values = [Decimal(str((r.get(key) if isinstance(r, dict) else getattr(r, key)) or 0)) for r in rows]
+    return max(values, default=Decimal(0))
+
+
+@register.filter
+def get(mapping, key):
+    return mapping.get(key) if hasattr(mapping, "get") else None
+
+
+@register.filter
+def localized(mapping, prefix):
+    """`row|localized:"name"` → row["name_kk"] on a Kazakh page, falling back to English."""
+    from django.utils.translation import get_language
+
+    lang = (get_language() or "en")[:2]
+    return mapping.get(f"{prefix}_{lang}") or mapping.get(f"{prefix}_en") or ""
