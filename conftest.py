@@ -105,3 +105,17 @@ def _reference_data_after_flush(request):
 
     load_regions(Region)
     create_roles(Group)
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """Let go of the test database at the end: a child process a test started (a killed import, a worker)
+    may leave its session open a moment longer, and PostgreSQL will not drop a database still in use."""
+    yield
+    from django.db import connection
+
+    with django_db_blocker.unblock():
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cur:
+                cur.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
+                            " WHERE datname = current_database() AND pid <> pg_backend_pid()")
