@@ -3,21 +3,32 @@ imports go on and on-commit hooks (cache version bumps) do not fail."""
 from __future__ import annotations
 
 import logging
+import time
 
 from django.core.cache.backends.redis import RedisCache
 from redis.exceptions import RedisError
 
 log = logging.getLogger(__name__)
+_MISS = object()
+
+
+# After a failure, calls answer at once for this long instead of each waiting for a connect timeout:
+# a page reads several cache keys, and a second of timeout for each would make every page slow.
+RETRY_AFTER_SECONDS = 5.0
 
 
 def _tolerant(name: str, fallback):
     method = getattr(RedisCache, name)
 
     def call(self, *args, **kwargs):
+        if time.monotonic() < self._unreachable_until:
+            return fallback() if callable(fallback) else fallback
         try:
             return method(self, *args, **kwargs)
         except RedisError as exc:
-            log.warning("cache unavailable (%s %s): %s", name, args[:1], exc)
+            self._unreachable_until = time.monotonic() + RETRY_AFTER_SECONDS
+            log.warning("cache unavailable (%s %s), not retried for %ss: %s", name, args[:1],
+                        RETRY_AFTER_SECONDS, exc)
             return fallback() if callable(fallback) else fallback
 
     call.__name__ = name
@@ -26,6 +37,8 @@ def _tolerant(name: str, fallback):
 
 class ResilientRedisCache(RedisCache):
     """Django's Redis cache, answering a miss (and storing nothing) while Redis cannot be reached."""
+
+    _unreachable_until = 0.0
 
     get_many = _tolerant("get_many", dict)
     has_key = _tolerant("has_key", False)
@@ -37,10 +50,8 @@ class ResilientRedisCache(RedisCache):
     delete_many = _tolerant("delete_many", None)
     incr = _tolerant("incr", 0)
     clear = _tolerant("clear", False)
+    _get = _tolerant("get", _MISS)
 
     def get(self, key, default=None, version=None):  # the caller's default on a miss, as Django's caches do
-        try:
-            return super().get(key, default, version)
-        except RedisError as exc:
-            log.warning("cache unavailable (get %s): %s", key, exc)
-            return default
+        value = self._get(key, _MISS, version)
+        return default if value is _MISS else value

@@ -23,3 +23,32 @@ def test_public_pages_api_and_imports_work_while_the_cache_is_down(settings, cli
     page = client.get("/en/films/KZ-2024-0003/")
     assert page.status_code == 200 and "213,000.00" in page.content.decode()
     assert client.get("/api/v1/films/").status_code == 200
+
+
+@pytest.fixture
+def silent_redis():
+    """A port that accepts connections and never answers: Redis hung or behind a dropped route."""
+    import socket
+
+    listener = socket.socket()
+    listener.bind(("127.0.0.1", 0))
+    listener.listen(16)
+    yield f"redis://127.0.0.1:{listener.getsockname()[1]}/0"
+    listener.close()
+
+
+@pytest.mark.django_db
+def test_a_hung_cache_costs_one_timeout_not_one_per_read(settings, client, examples_loaded, silent_redis):
+    """A page reads several cache keys; without the back-off each would wait its own socket timeout."""
+    import time
+
+    settings.CACHES = {"default": {**DEAD_REDIS["default"], "LOCATION": silent_redis}}
+    started = time.monotonic()
+    assert cache.get("anything", "missed") == "missed"
+    first = time.monotonic() - started
+    assert first >= 0.9, "the first read waits for the socket timeout (1 s)"
+    started = time.monotonic()
+    for url in ("/en/", "/en/films/KZ-2024-0003/", "/api/v1/films/"):
+        assert client.get(url).status_code == 200
+    # Three cached pages read and write some fifteen keys; at 1 s each they would take 15 s.
+    assert time.monotonic() - started < 3
