@@ -1,41 +1,92 @@
-"""Caching of public pages and API reads, invalidated by one version number.
+"""Caching of public pages and API reads, invalidated by version numbers instead of by scanning the cache.
 
-Every cached entry's key carries the current version; when any public figure or record changes the version
-is bumped (see receivers.py), so all entries go stale at once without scanning the cache. Entries also
-expire after PUBLIC_CACHE_SECONDS, because "released" depends on today's date.
+Every cached entry's key carries the versions of what it shows:
+
+* the *registers* version, bumped by any change to a public register (a film, grant, cinema, …): every
+  page and answer goes stale at once;
+* the *figures* version, bumped whenever any film's metrics are recomputed: every page that aggregates
+  films (lists, dashboards, reports, open data) goes stale;
+* one version per film, bumped when that film's metrics are recomputed: its own page and API answers.
+
+A film's page keys on the registers version and its own version only, so the recompute after a sales
+batch, which touches a handful of films, leaves the other films' pages warm (see receivers.py).
+Entries also expire after PUBLIC_CACHE_SECONDS, because "released" depends on today's date.
 """
 
 from __future__ import annotations
 
 import hashlib
+import time
 from functools import wraps
 
 from django.conf import settings
 from django.core.cache import cache
 from django.utils.cache import patch_cache_control, patch_vary_headers
 
-VERSION_KEY = "public:version"
+REGISTERS_VERSION = "public:version"
+FIGURES_VERSION = "public:version:figures"
 
 
-def current_version() -> int:
-    version = cache.get(VERSION_KEY)
-    if version is None:
-        cache.add(VERSION_KEY, 1, timeout=None)
-        version = cache.get(VERSION_KEY) or 1
-    return version
+def film_version(code: str) -> str:
+    # The code comes from the URL, so any text: hashed, the key stays short and safe for any backend.
+    return f"public:version:film:{hashlib.sha256(code.encode()).hexdigest()[:32]}"
+
+
+def _fresh_version() -> int:
+    # A version key that was evicted restarts from the clock, never from 1, so that it cannot come back to
+    # a number some still-cached entry was stored under.
+    return time.time_ns() // 1000
+
+
+def current_versions(*names: str, optional: tuple[str, ...] = ()) -> list[int]:
+    """The current number of each version, in one round trip when they all exist.
+
+    A missing optional version reads as 0 and is not stored: a film's version is created by its first
+    bump, so that requests for codes that name no film (anyone can type a URL) store nothing.
+    """
+    found = cache.get_many(names)
+    for name in names:
+        if name not in found and name in optional:
+            found[name] = 0
+        elif name not in found:
+            fresh = _fresh_version()
+            # add() is False when another process set it first (read theirs) or the cache is unreachable
+            # (then every key misses anyway, and 0 stands in).
+            found[name] = fresh if cache.add(name, fresh, timeout=None) else (cache.get(name) or 0)
+    return [found[name] for name in names]
+
+
+def _bump(name: str) -> None:
+    try:
+        if cache.incr(name):
+            return
+    except ValueError:  # the key was evicted or never set
+        pass
+    cache.set(name, _fresh_version(), timeout=None)
 
 
 def bump_version() -> None:
-    """Make every cached public page and API answer stale."""
-    try:
-        cache.incr(VERSION_KEY)
-    except ValueError:  # the key was evicted or never set
-        cache.set(VERSION_KEY, current_version() + 1, timeout=None)
+    """A register changed: make every cached public page and API answer stale."""
+    _bump(REGISTERS_VERSION)
 
 
-def cache_key(kind: str, request) -> str:
+def bump_film_figures(code: str) -> None:
+    """A film's metrics changed: its own pages, and every page that sums or ranks films, go stale."""
+    _bump(film_version(code))
+    _bump(FIGURES_VERSION)
+
+
+def cache_key(kind: str, request, film_code: str | None = None) -> str:
+    """The key of a public answer. With film_code, the answer shows that one film only."""
+    if film_code:
+        own = film_version(film_code)
+        registers, figures = current_versions(REGISTERS_VERSION, own, optional=(own,))
+        scope = "film"
+    else:
+        registers, figures = current_versions(REGISTERS_VERSION, FIGURES_VERSION)
+        scope = "all"
     digest = hashlib.sha256(request.get_full_path().encode()).hexdigest()[:32]
-    return f"public:{kind}:{current_version()}:{digest}"
+    return f"public:{kind}:{registers}:{scope}:{figures}:{digest}"
 
 
 def is_anonymous(request) -> bool:
@@ -48,8 +99,13 @@ def set_public_headers(response) -> None:
     patch_vary_headers(response, ["Accept", "Accept-Language"])
 
 
-def cached_public(view):
-    """Serve anonymous GETs of a public page from the cache; store successful renders."""
+def cached_public(view=None, *, film_code_kwarg: str | None = None):
+    """Serve anonymous GETs of a public page from the cache; store successful renders.
+
+    film_code_kwarg names the URL argument holding a film's code, for pages that show that film alone.
+    """
+    if view is None:
+        return lambda v: cached_public(v, film_code_kwarg=film_code_kwarg)
 
     @wraps(view)
     def wrapped(request, *args, **kwargs):
@@ -57,7 +113,7 @@ def cached_public(view):
             response = view(request, *args, **kwargs)
             patch_cache_control(response, private=True)
             return response
-        key = cache_key("page", request)
+        key = cache_key("page", request, kwargs.get(film_code_kwarg) if film_code_kwarg else None)
         response = cache.get(key)
         if response is None:
             response = view(request, *args, **kwargs)

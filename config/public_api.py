@@ -52,12 +52,12 @@ class CachedReadMixin:
     render costs more than the rest of a cached answer), other formats (the browsable API) as the data.
     Throttling still runs first, in DRF's initial(), so the cache does not bypass it."""
 
-    def cached(self, request, compute):
+    def cached(self, request, compute, film_code: str | None = None):
         if not is_anonymous(request):
             return Response(compute())
         renderer = request.accepted_renderer
         as_bytes = renderer.format == "json"
-        key = f"{cache_key('api', request)}:{renderer.format if as_bytes else 'data'}"
+        key = f"{cache_key('api', request, film_code)}:{renderer.format if as_bytes else 'data'}"
         hit = cache.get(key)
         if hit is not None:
             return HttpResponse(hit, content_type=renderer.media_type) if as_bytes else Response(hit)
@@ -85,6 +85,9 @@ class PublicReadOnlyViewSet(CachedReadMixin, viewsets.ReadOnlyModelViewSet):
     pagination_class = PublicPagination
     # Any key text reaches the view, so a malformed one is a JSON 404 from DRF rather than Django's HTML page.
     lookup_value_regex = r"[^/]+"
+    # True where one record's answer shows one film alone (its key is the film's code): recomputing other
+    # films' metrics then leaves it cached (config/caching.py).
+    film_scoped = False
 
     def list(self, request, *args, **kwargs):
         return self.cached(
@@ -92,8 +95,10 @@ class PublicReadOnlyViewSet(CachedReadMixin, viewsets.ReadOnlyModelViewSet):
         )
 
     def retrieve(self, request, *args, **kwargs):
+        film_code = kwargs[self.lookup_url_kwarg or self.lookup_field] if self.film_scoped else None
         return self.cached(
-            request, lambda: super(PublicReadOnlyViewSet, self).retrieve(request, *args, **kwargs).data
+            request, lambda: super(PublicReadOnlyViewSet, self).retrieve(request, *args, **kwargs).data,
+            film_code,
         )
 
 

@@ -28,7 +28,7 @@ def film_list(request):
     )
 
 
-@cached_public
+@cached_public(film_code_kwarg="code")
 def film_detail(request, code):
     try:
         film = select_film(code)

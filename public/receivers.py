@@ -1,15 +1,16 @@
-"""Bump the public cache version after any change to what public pages show.
+"""Bump the public cache versions after any change to what public pages show (config/caching.py).
 
-Metrics are recomputed by Celery after sales and after grant changes; that save (and any register edit)
-lands here (daily sales are not watched: every sales commit is followed by a metrics recompute,
-and bumping per summary row would be thousands of bumps per batch). The bump waits for the commit,
-so a reader never caches the state before it.
+A register edit makes everything stale. Metrics are recomputed by Celery after sales and after grant
+changes; that save makes stale the recomputed film's own pages and every page that aggregates films, but
+not the other films' pages. Daily sales are not watched: every sales commit is followed by a metrics
+recompute, and bumping per summary row would be thousands of bumps per batch. The bump waits for the
+commit, so a reader never caches the state before it.
 """
 
 from django.db import transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
 
-from config.caching import bump_version
+from config.caching import bump_film_figures, bump_version
 
 UID = "public-cache-bump"
 
@@ -18,13 +19,23 @@ def _bump(sender, **kwargs):
     transaction.on_commit(bump_version)
 
 
+def _bump_film(sender, instance, **kwargs):
+    from films.models import Film
+
+    code = Film.objects.filter(pk=instance.film_id).values_list("code", flat=True).first()
+    if code is None:  # the film itself was deleted: that bumped everything
+        return
+    transaction.on_commit(lambda: bump_film_figures(code))
+
+
 def connect():
     from boxoffice.models import Cinema, Screen
     from films.models import Film, FilmStatusChange, Organisation, Region
     from funding.models import Disbursement, FilmMetrics, Grant, Programme
 
+    post_save.connect(_bump_film, sender=FilmMetrics, dispatch_uid=f"{UID}-save-FilmMetrics")
+    post_delete.connect(_bump_film, sender=FilmMetrics, dispatch_uid=f"{UID}-delete-FilmMetrics")
     for model in (
-        FilmMetrics,
         Grant,
         Disbursement,
         Programme,

@@ -179,6 +179,35 @@ def test_public_pages_are_cached_and_refreshed_when_metrics_change(
     assert client.get("/api/v1/film-metrics/KZ-2024-0003/").json()["gross"] != api_before["gross"]
 
 
+def test_a_recompute_leaves_the_other_films_pages_cached_and_refreshes_the_totals(
+    client, examples_loaded, django_capture_on_commit_callbacks
+):
+    """A sales batch recomputes a few films: their pages and every list or total go stale, the rest stay."""
+    recomputed = Film.objects.get(code="KZ-2024-0003")
+    other = FilmMetrics.objects.exclude(film=recomputed).select_related("film").order_by("film__code").first()
+    pages = {
+        "other page": f"/en/films/{other.film.code}/",
+        "other api": f"/api/v1/film-metrics/{other.film.code}/",
+        "list": "/en/films/",
+        "api list": "/api/v1/film-metrics/?limit=500",
+    }
+    before = {name: client.get(url).content.decode() for name, url in pages.items()}
+    # Bypasses the signals, so only a version bump can make a page show it.
+    FilmMetrics.objects.filter(pk=other.pk).update(gross=Decimal("777777.77"))
+    with django_capture_on_commit_callbacks(execute=True):
+        recompute_film_metrics([recomputed.pk])
+    after = {name: client.get(url).content.decode() for name, url in pages.items()}
+
+    assert after["other page"] == before["other page"] and "777,777.77" not in after["other page"]
+    assert after["other api"] == before["other api"]
+    assert "777,777.77" in after["list"]
+    assert "777777.77" in after["api list"]
+    # A change to the register itself (the film's record) makes its page stale too.
+    with django_capture_on_commit_callbacks(execute=True):
+        other.film.save()
+    assert "777,777.77" in client.get(pages["other page"]).content.decode()
+
+
 def test_signed_in_requests_are_not_served_from_the_shared_cache(client, examples_loaded, admin_user):
     client.get("/en/")
     client.force_login(admin_user)

@@ -30,6 +30,7 @@ class FilmViewSet(PublicReadOnlyViewSet):
     filterset_class = FilmFilterSet
     lookup_field = "code"
     lookup_value_regex = CODE
+    film_scoped = True
 
     def get_serializer_class(self):
         return PublicFilmDetailSerializer if self.action == "retrieve" else PublicFilmSerializer
@@ -82,3 +83,4 @@ class FilmMetricsViewSet(PublicReadOnlyViewSet):
     lookup_field = "film__code"
     lookup_url_kwarg = "code"
     lookup_value_regex = CODE
+    film_scoped = True
