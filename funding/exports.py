@@ -5,7 +5,7 @@ import copy
 
 from django.utils import timezone
 
-from .models import Grant
+from .models import Disbursement, Grant
 
 PACKAGE_VERSION = "1.4"
 
@@ -43,10 +43,7 @@ def grant_as_360(grant: Grant) -> dict:
         out["grantProgramme"] = [prog, *(out.get("grantProgramme") or [])[1:]]
     disbursements = list(grant.disbursements.all())
     if disbursements:
-        out["disbursementTransaction"] = [
-            {"id": d.identifier, "value": d.signed_amount, "currency": d.currency,
-             "transactionDate": d.date.isoformat(), **({"description": d.note} if d.note else {})}
-            for d in disbursements]
+        out["disbursementTransaction"] = [transaction_as_360(d) for d in disbursements]
     if grant.film is not None:
         out["filmProject"] = {"code": grant.film.code, "title": grant.film.title}
     elif grant.film_code:
@@ -54,6 +51,12 @@ def grant_as_360(grant: Grant) -> dict:
     else:
         out.pop("filmProject", None)
     return out
+
+
+def transaction_as_360(d: Disbursement) -> dict:
+    """A disbursement or recovery as a 360Giving disbursementTransaction (a recovery's value is negative)."""
+    return {"id": d.identifier, "value": d.signed_amount, "currency": d.currency,
+            "transactionDate": d.date.isoformat(), **({"description": d.note} if d.note else {})}
 
 
 def _org(org, given) -> dict:

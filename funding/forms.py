@@ -9,9 +9,8 @@ from films.importing import RowError
 from films.models import Film
 
 from .choices import DisbursementKind
-from .exports import grant_as_360
 from .models import Grant
-from .services import clean_grant, csv_row_to_360
+from .services import clean_grant, csv_row_to_360, latest_version
 
 # Form field -> the 360Giving flattened CSV column it stands for (registers.md), so the page builds the
 # same grant an uploaded CSV row would, and approval later re-validates it with clean_grant.
@@ -31,7 +30,8 @@ COLUMN_OF = {
     "planned_end": "planned dates:end date",
     "film_code": "film project:code",
 }
-# Parts of a grant the form owns: on an edit they are replaced, everything else the publisher gave is kept.
+# Parts of a grant the form owns: on an edit they are replaced, everything else the publisher gave (and the
+# disbursements, proposed on their own form) is kept.
 FORM_OWNED = [
     "title",
     "description",
@@ -43,7 +43,6 @@ FORM_OWNED = [
     "grantProgramme",
     "plannedDates",
     "filmProject",
-    "disbursementTransaction",
 ]
 
 
@@ -80,21 +79,25 @@ class GrantForm(forms.Form):
 
     @staticmethod
     def initial_for(grant: Grant) -> dict:
+        """The form filled with the grant's latest version: a pending proposal's values, if there is one,
+        since the new proposal replaces it."""
+        d = clean_grant(latest_version(grant))
+        recipient, funder, programme = d["recipient"] or {}, d["funder"], d["programme"] or {}
         return {
-            "identifier": grant.identifier,
-            "title": grant.title,
-            "description": grant.description,
-            "currency": grant.currency,
-            "amount_awarded": grant.amount_awarded,
-            "award_date": grant.award_date,
-            "recipient_name": grant.recipient.name if grant.recipient else "",
-            "recipient_id": (grant.recipient.identifier or "") if grant.recipient else "",
-            "funder_name": grant.funder.name,
-            "funder_id": grant.funder.identifier or "",
-            "programme": grant.programme.title if grant.programme else "",
-            "planned_start": grant.planned_start,
-            "planned_end": grant.planned_end,
-            "film_code": grant.film.code if grant.film else grant.film_code,
+            "identifier": d["identifier"],
+            "title": d["title"],
+            "description": d["description"],
+            "currency": d["currency"],
+            "amount_awarded": d["amount_awarded"],
+            "award_date": d["award_date"],
+            "recipient_name": recipient.get("name", ""),
+            "recipient_id": recipient.get("id", ""),
+            "funder_name": funder.get("name", ""),
+            "funder_id": funder.get("id", ""),
+            "programme": programme.get("title", ""),
+            "planned_start": d["planned_start"],
+            "planned_end": d["planned_end"],
+            "film_code": d["film_code"],
         }
 
     def clean(self):
@@ -110,7 +113,7 @@ class GrantForm(forms.Form):
         try:
             proposed = csv_row_to_360(row)
             if self.grant is not None:
-                base = {k: v for k, v in grant_as_360(self.grant).items() if k not in FORM_OWNED}
+                base = {k: v for k, v in latest_version(self.grant).items() if k not in FORM_OWNED}
                 proposed = {**base, **proposed}
             cleaned["data"] = clean_grant(proposed)
         except RowError as exc:

@@ -20,6 +20,7 @@ from films.tabular import FileRejected, not_utf8_message, peek_kind, read_csv
 
 from . import exactjson
 from .choices import ChangeStatus, DisbursementKind
+from .exports import transaction_as_360
 from .giving360 import grant_validator
 from .models import Disbursement, Grant, GrantChange, Programme
 
@@ -321,7 +322,10 @@ def import_grants(*, stream: BinaryIO, actor: Actor, published: bool = True,
 
 @transaction.atomic
 def link_grant(*, grant: Grant, film: Film, actor: Actor) -> Grant:
-    """Staff resolve an unlinked grant by naming the film it funded."""
+    """Link a grant to the film its approved version already names, now that the film is registered.
+
+    Nothing about the grant changes but the reference, so no review is needed; an officer naming a film
+    the grant did not name is a change of the grant and goes through propose_link instead."""
     before = _grant_picture(grant)
     old = grant.film_id
     grant.film = film
@@ -441,29 +445,68 @@ def _close(change: GrantChange, actor: Actor, status: str, note: str):
     change.save(update_fields=["status", "reviewed_by", "reviewed_at", "review_note"])
 
 
+def latest_version(grant: Grant) -> dict:
+    """The grant as 360Giving data in its latest version: the pending proposal if there is one, else the
+    approved grant with every disbursement recorded against it. A new proposal builds on this, so that two
+    proposals before a review (two tranches, say) add up instead of the second undoing the first."""
+    pending = grant.changes.filter(status=ChangeStatus.PENDING).first()
+    if pending is not None:
+        return copy.deepcopy(pending.proposed)
+    # The approved source as given (organisations as the publisher named them, which resolve to the same
+    # records, aliases and merges included), plus any disbursement recorded outside it (the admin).
+    data = exactjson.loads(exactjson.dumps(grant.source_data))
+    given = {d["identifier"] for d in clean_grant(data)["disbursements"]}
+    recorded = [transaction_as_360(d) for d in grant.disbursements.order_by("date", "id")
+                if d.identifier not in given]
+    if recorded:
+        data["disbursementTransaction"] = [*(data.get("disbursementTransaction") or []), *recorded]
+    return data
+
+
 @transaction.atomic
-def record_disbursement(*, grant: Grant, kind: str, amount: Decimal, date: datetime.date, actor: Actor,
-                        note: str = "", identifier: str = "") -> Disbursement:
-    """Money paid out under a grant, or recovered from it; a recovery cannot exceed what was paid."""
+def propose_link(*, grant: Grant, film: Film, actor: Actor) -> tuple[GrantChange | None, str]:
+    """An officer names the film an unlinked grant funded: a change of the grant, so another officer
+    approves it before the film's public figures count the grant."""
+    grant = Grant.objects.select_for_update().get(pk=grant.pk)
+    data = latest_version(grant)
+    data["filmProject"] = {"code": film.code, "title": film.title}
+    _, change, outcome = propose_grant(data=clean_grant(data), actor=actor)
+    return change, outcome
+
+
+@transaction.atomic
+def propose_disbursement(*, grant: Grant, kind: str, amount: Decimal, date: datetime.date, actor: Actor,
+                         note: str = "") -> tuple[GrantChange | None, str]:
+    """Money paid out under a grant, or recovered from it, proposed as a change of the grant (its 360Giving
+    disbursementTransaction): public totals move only once another officer approves. A recovery cannot
+    exceed what the latest version has paid out net."""
     grant = Grant.objects.select_for_update().get(pk=grant.pk)
     if amount is None or amount <= 0:
         raise ValidationError({"amount": "Give a positive amount; choose 'recovery' for money returned."})
-    if kind == DisbursementKind.RECOVERY:
-        paid = sum((d.signed_amount for d in grant.disbursements.all()), Decimal("0"))
-        if amount > paid:
-            raise ValidationError({"amount": f"A recovery of {amount} exceeds the {paid} {grant.currency} "
-                                             "paid out net under this grant."})
-    before = _grant_picture(grant)
-    if not identifier:
-        # 360Giving transactions need an id that stays the same across export and re-import.
-        identifier = f"{grant.identifier}-T{grant.disbursements.count() + 1}"
-        while grant.disbursements.filter(identifier=identifier).exists():
-            identifier += "a"
-    disbursement = Disbursement(grant=grant, identifier=identifier, kind=kind, amount=amount,
-                                currency=grant.currency, date=date, note=note)
-    disbursement.full_clean()
-    disbursement.save()
-    record_change(actor=actor, action="update", instance=grant, before=before, after=_grant_picture(grant))
-    if grant.published:
-        queue_metrics_recompute({grant.film_id})
-    return disbursement
+    data = latest_version(grant)
+    currency = str(data.get("currency") or grant.currency).upper()
+    transactions = list(data.get("disbursementTransaction") or [])
+    paid = sum((Decimal(str(t["value"])) for t in transactions
+                if str(t.get("currency") or currency).upper() == currency), Decimal("0"))
+    if kind == DisbursementKind.RECOVERY and amount > paid:
+        raise ValidationError({"amount": f"A recovery of {amount} exceeds the {paid} {currency} "
+                                         "paid out net under this grant."})
+    # 360Giving transactions need an id that stays the same across export and re-import.
+    taken = {str(t.get("id", "")) for t in transactions}
+    identifier = f"{grant.identifier}-T{len(transactions) + 1}"
+    while identifier in taken:
+        identifier += "a"
+    transactions.append({
+        "id": identifier,
+        "value": -amount if kind == DisbursementKind.RECOVERY else amount,
+        "currency": currency,
+        "transactionDate": date.isoformat(),
+        **({"description": note} if note else {}),
+    })
+    data["disbursementTransaction"] = transactions
+    try:
+        cleaned = clean_grant(data)
+    except RowError as exc:
+        raise ValidationError(f"{exc.field}: {exc.reason}") from None
+    _, change, outcome = propose_grant(data=cleaned, actor=actor)
+    return change, outcome

@@ -25,7 +25,7 @@ from films.views_staff import page_actor
 
 from . import exactjson
 from .auditor import REPORTS
-from .choices import ChangeStatus
+from .choices import ChangeStatus, DisbursementKind
 from .exports import grants_package
 from .forms import DisbursementForm, GrantForm, LinkForm, ReviewForm, UploadForm
 from .models import Grant, GrantChange
@@ -33,11 +33,17 @@ from .services import (
     approve_grant_change,
     clean_grant,
     import_grants,
-    link_grant,
+    propose_disbursement,
     propose_grant,
-    record_disbursement,
+    propose_link,
     reject_grant_change,
 )
+
+
+def _awaits_approval(grant: Grant) -> str:
+    if grant.published:
+        return "The public keeps seeing the approved version until another grant officer approves it."
+    return "The grant stays unpublished until another grant officer approves it."
 
 
 @workspace_reader
@@ -115,11 +121,7 @@ def grant_edit(request, grant_id):
         if outcome == "unchanged":
             messages.info(request, "Nothing changed.")
         else:
-            messages.success(
-                request,
-                "Change proposed. The public keeps seeing the approved version until "
-                "another grant officer approves it.",
-            )
+            messages.success(request, f"Change proposed. {_awaits_approval(grant)}")
         return redirect("staff:grant", grant_id=grant.pk)
     return render(request, "staff/grant_form.html", {"form": form, "grant": grant})
 
@@ -137,7 +139,17 @@ VERSION_FIELDS = [
     ("funder", "Funder"),
     ("programme", "Programme"),
     ("film_code", "Film code"),
+    ("disbursements", "Disbursements and recoveries"),
 ]
+
+
+def _transactions_text(rows) -> str:
+    """(date, signed amount, currency, note) rows as one line a reviewer can compare."""
+    return "; ".join(
+        f"{date} {'+' if amount >= 0 else '−'}{cell_text(abs(amount), 'money')} {currency}"
+        + (f" ({note})" if note else "")
+        for date, amount, currency, note in sorted(rows, key=lambda row: (row[0], row[1]))
+    )
 
 
 def _version_of_grant(grant: Grant) -> dict:
@@ -153,6 +165,8 @@ def _version_of_grant(grant: Grant) -> dict:
         "funder": grant.funder.name,
         "programme": grant.programme.title if grant.programme else "",
         "film_code": grant.film.code if grant.film else grant.film_code,
+        "disbursements": _transactions_text(
+            (d.date, d.signed_amount, d.currency, d.note) for d in grant.disbursements.all()),
     }
 
 
@@ -173,6 +187,9 @@ def _version_of_proposal(change: GrantChange) -> dict:
         "funder": d["funder"].get("name", ""),
         "programme": (d["programme"] or {}).get("title", ""),
         "film_code": d["film_code"],
+        "disbursements": _transactions_text(
+            (t["date"], t["amount"] if t["kind"] == DisbursementKind.DISBURSEMENT else -t["amount"],
+             t["currency"], t["note"]) for t in d["disbursements"]),
     }
 
 
@@ -223,19 +240,22 @@ def grant_disburse(request, grant_id):
     form = DisbursementForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            d = record_disbursement(grant=grant, actor=page_actor(request), **form.cleaned_data)
+            _, outcome = propose_disbursement(grant=grant, actor=page_actor(request), **form.cleaned_data)
         except ValidationError as exc:
-            for field, errors in exc.message_dict.items():
+            by_field = exc.message_dict if hasattr(exc, "error_dict") else {None: exc.messages}
+            for field, errors in by_field.items():
                 form.add_error(field if field in form.fields else None, errors)
         else:
-            messages.success(request, f"{d.get_kind_display()} of {d.amount} {d.currency} recorded.")
+            kind = dict(DisbursementKind.choices)[form.cleaned_data["kind"]]
+            messages.success(request, f"{kind} of {form.cleaned_data['amount']} {grant.currency} proposed. "
+                                      f"{_awaits_approval(grant)}")
             return redirect("staff:grant", grant_id=grant.pk)
     return render(
         request,
         "staff/simple_form.html",
         {
             "form": form,
-            "title": f"Record a disbursement or recovery: {grant.identifier}",
+            "title": f"Propose a disbursement or recovery: {grant.identifier}",
             "back": ("staff:grant", grant.pk),
         },
     )
@@ -244,10 +264,14 @@ def grant_disburse(request, grant_id):
 @register_editor
 def grant_link(request, grant_id):
     grant = get_object_or_404(Grant, pk=grant_id)
-    form = LinkForm(request.POST or None)
+    form = LinkForm(request.POST or None, initial={"film_code": grant.film_code})
     if request.method == "POST" and form.is_valid():
-        link_grant(grant=grant, film=form.film, actor=page_actor(request))
-        messages.success(request, f"Grant {grant.identifier} linked to film {form.film.code}.")
+        _, outcome = propose_link(grant=grant, film=form.film, actor=page_actor(request))
+        if outcome == "unchanged":
+            messages.info(request, f"Grant {grant.identifier} already names film {form.film.code}.")
+        else:
+            messages.success(request, f"Link of grant {grant.identifier} to film {form.film.code} proposed. "
+                                      f"{_awaits_approval(grant)}")
         return redirect("staff:grant", grant_id=grant.pk)
     return render(
         request,

@@ -1,6 +1,6 @@
 """A grant officer's year in the browser (Debian's chromium through Playwright, on a live server):
 register a cinema and a film, load films and grants, enter a grant, have it approved by a colleague,
-record a disbursement and resolve held sales records. Screenshots go to tests/screenshots/."""
+propose a disbursement that the first officer approves, and resolve held sales records. Screenshots go to tests/screenshots/."""
 import io
 import os
 from pathlib import Path
@@ -108,11 +108,20 @@ def test_a_grant_officers_year(browser, live_server, examples_dir):
     page.fill("#id_amount", "10000000.25")
     page.fill("#id_date", "2024-05-02")
     page.fill("#id_note", "first tranche")
-    page.click("button:has-text('Record')")
-    page.wait_for_selector("text=first tranche")
-    shot(page, "05-grant-approved-disbursed")
+    page.click("button:has-text('Propose')")
+    page.wait_for_selector("text=2024-05-02 +10000000.25 KZT (first tranche)")
+    shot(page, "05-grant-approved-tranche-proposed")
     grant = Grant.objects.get(identifier="360G-KZ-HAND-0001")
-    assert grant.published and str(grant.disbursements.get().amount) == "10000000.25"
+    assert grant.published and not grant.disbursements.exists()  # money moves once a colleague approves
+    page.close()
+
+    # The first officer approves the tranche.
+    page = sign_in(browser, live_server, "aigerim")
+    page.goto(hand_url)
+    page.click("button:has-text('Approve')")
+    page.wait_for_selector("td:has-text('first tranche')")
+    shot(page, "05b-tranche-approved")
+    assert str(grant.disbursements.get().amount) == "10000000.25"
 
     # Sales arrive for a film nobody has registered yet: they are held until it is.
     from boxoffice.services import import_sales

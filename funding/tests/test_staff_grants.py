@@ -9,6 +9,7 @@ from django.urls import reverse
 from films.models import AuditEvent, Film
 from funding.choices import ChangeStatus
 from funding.exports import grants_package
+from funding.metrics import recompute_film_metrics
 from funding.models import Grant, GrantChange
 
 GRANT_POST = {
@@ -130,27 +131,66 @@ def test_uploaded_grants_await_approval(client, registers, officer, examples_dir
     assert AuditEvent.objects.filter(door="upload", action="propose").count() == 2
 
 
-def test_disbursement_and_recovery_exact_and_bounded(client, registers, officer):
+def _approve_pending(client, grant, reviewer):
+    change = grant.changes.get(status=ChangeStatus.PENDING)
+    client.force_login(reviewer)
+    response = client.post(reverse("staff:change-review", args=[change.pk, "approve"]))
+    assert response.status_code == 302
+    grant.refresh_from_db()
+    return change
+
+
+def _public_disbursed(grant):
+    film_page = Client().get(f"/api/v1/film-metrics/{grant.film.code}/").json()
+    return film_page["disbursed"]
+
+
+def test_disbursements_are_proposed_and_count_only_once_another_officer_approves(
+    client, examples_loaded, officer, officer2, django_capture_on_commit_callbacks
+):
     grant = Grant.objects.get(identifier="360G-KZ-SCSNC-00001")
-    before = grant.disbursements.count()
+    recompute_film_metrics([grant.film_id])
+    before = sorted(grant.disbursements.values_list("identifier", "amount"))
     net_before = sum((d.signed_amount for d in grant.disbursements.all()), Decimal("0"))
+    public_before = _public_disbursed(grant)
     client.force_login(officer)
     url = reverse("staff:grant-disburse", args=[grant.pk])
     client.post(
         url, {"kind": "disbursement", "amount": "1000000.10", "date": "2024-05-01", "note": "tranche 1"}
     )
+    # A second proposal before the review builds on the first instead of undoing it.
     client.post(url, {"kind": "recovery", "amount": "0.10", "date": "2024-06-01", "note": "unspent"})
     too_much = client.post(url, {"kind": "recovery", "amount": "99999999999.00", "date": "2024-06-02"})
     assert too_much.status_code == 200 and "exceeds" in too_much.content.decode()
-    assert grant.disbursements.count() == before + 2
+
+    # Nothing has moved yet: not the register, not the public figures; the reviewer sees both versions.
+    assert sorted(grant.disbursements.values_list("identifier", "amount")) == before
+    assert _public_disbursed(grant) == public_before
+    page = client.get(reverse("staff:grant", args=[grant.pk])).content.decode()
+    assert "+1000000.10 KZT (tranche 1)" in page and "−0.10 KZT (unspent)" in page
+    assert "another grant officer must approve it" in page
+    # The maker cannot approve their own proposal.
+    change = grant.changes.get(status=ChangeStatus.PENDING)
+    client.post(reverse("staff:change-review", args=[change.pk, "approve"]))
+    assert grant.disbursements.count() == len(before)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        _approve_pending(client, grant, officer2)
+    assert grant.disbursements.count() == len(before) + 2
     net = sum((d.signed_amount for d in grant.disbursements.all()), Decimal("0"))
     assert net == net_before + Decimal("1000000.00")
+    assert Decimal(str(_public_disbursed(grant)["KZT"])) == (
+        Decimal(str(public_before.get("KZT", "0"))) + Decimal("1000000.00"))
     assert AuditEvent.objects.filter(
-        door="page", object_type="funding.grant", object_id=str(grant.pk)
-    ).exists()
+        door="page", action="propose", object_type="funding.grant", object_id=str(grant.pk)
+    ).count() == 2
+    # The 360Giving export carries the approved transactions, recoveries negative.
+    exported = next(g for g in grants_package()["grants"] if g["id"] == grant.identifier)
+    values = {t["description"]: t["value"] for t in exported["disbursementTransaction"] if "description" in t}
+    assert values["tranche 1"] == Decimal("1000000.10") and values["unspent"] == Decimal("-0.10")
 
 
-def test_linking_an_unlinked_grant_to_a_film(client, registers, officer):
+def test_linking_an_unlinked_grant_is_a_change_another_officer_approves(client, registers, officer, officer2):
     grant = Grant.objects.get(identifier="360G-KZ-SCSNC-00012")
     assert grant.film is None
     film = Film.objects.order_by("code").first()
@@ -159,8 +199,11 @@ def test_linking_an_unlinked_grant_to_a_film(client, registers, officer):
     assert "No film with code NO-SUCH" in bad.content.decode()
     client.post(reverse("staff:grant-link", args=[grant.pk]), {"film_code": film.code})
     grant.refresh_from_db()
+    assert grant.film is None
+    assert AuditEvent.objects.filter(action="propose", object_id=str(grant.pk), door="page").exists()
+    _approve_pending(client, grant, officer2)
     assert grant.film == film
-    assert AuditEvent.objects.filter(action="link", object_id=str(grant.pk), door="page").exists()
+    assert grant.source_data["filmProject"]["code"] == film.code
 
 
 @pytest.mark.parametrize(
