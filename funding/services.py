@@ -306,7 +306,10 @@ def import_grants(*, stream: BinaryIO, actor: Actor, published: bool = True,
                 seen[key] = position
                 with transaction.atomic():
                     if review:
-                        g, change, outcome = propose_grant(data=data, actor=actor)
+                        try:
+                            g, change, outcome = propose_grant(data=data, actor=actor)
+                        except ValidationError as exc:
+                            raise RowError("id", " ".join(exc.messages)) from None
                     else:
                         g, outcome = upsert_grant(data=data, actor=actor, published=published)
                 report.add(position, key, outcome)
@@ -368,6 +371,18 @@ def _user_of(actor: Actor):
     return actor.user if getattr(actor.user, "is_authenticated", False) else None
 
 
+def _check_no_pending_change_by_another(pending: GrantChange | None, actor: Actor):
+    """A proposal replaces the pending one and builds on it (latest_version). Built on another officer's
+    proposal, it would carry that officer's change to a review that officer could then approve: so another
+    officer's pending change is reviewed first."""
+    user = _user_of(actor)
+    if pending is not None and pending.proposed_by_id != (user.pk if user else None):
+        raise ValidationError(
+            f"Grant {pending.grant.identifier} has a change proposed by {pending.proposed_by_label} on "
+            f"{timezone.localtime(pending.proposed_at):%Y-%m-%d %H:%M} awaiting review. Approve or reject it "
+            "first; then propose yours.")
+
+
 @transaction.atomic
 def propose_grant(*, data: dict, actor: Actor) -> tuple[Grant, GrantChange | None, str]:
     """An officer's new or changed grant, held for a different officer's approval.
@@ -377,6 +392,7 @@ def propose_grant(*, data: dict, actor: Actor) -> tuple[Grant, GrantChange | Non
     """
     grant = Grant.objects.select_for_update().filter(identifier=data["identifier"]).first()
     pending = grant.changes.filter(status=ChangeStatus.PENDING).first() if grant else None
+    _check_no_pending_change_by_another(pending, actor)
     if grant is None or not grant.published:
         grant, outcome = upsert_grant(data=data, actor=actor, published=False)
         if outcome == "unchanged" and pending is not None:
@@ -468,6 +484,7 @@ def propose_link(*, grant: Grant, film: Film, actor: Actor) -> tuple[GrantChange
     """An officer names the film an unlinked grant funded: a change of the grant, so another officer
     approves it before the film's public figures count the grant."""
     grant = Grant.objects.select_for_update().get(pk=grant.pk)
+    _check_no_pending_change_by_another(grant.changes.filter(status=ChangeStatus.PENDING).first(), actor)
     data = latest_version(grant)
     data["filmProject"] = {"code": film.code, "title": film.title}
     _, change, outcome = propose_grant(data=clean_grant(data), actor=actor)
@@ -483,6 +500,7 @@ def propose_disbursement(*, grant: Grant, kind: str, amount: Decimal, date: date
     grant = Grant.objects.select_for_update().get(pk=grant.pk)
     if amount is None or amount <= 0:
         raise ValidationError({"amount": "Give a positive amount; choose 'recovery' for money returned."})
+    _check_no_pending_change_by_another(grant.changes.filter(status=ChangeStatus.PENDING).first(), actor)
     data = latest_version(grant)
     currency = str(data.get("currency") or grant.currency).upper()
     transactions = list(data.get("disbursementTransaction") or [])

@@ -117,7 +117,11 @@ def grant_edit(request, grant_id):
     )
     form = GrantForm(request.POST or None, grant=grant, initial=GrantForm.initial_for(grant))
     if request.method == "POST" and form.is_valid():
-        _, change, outcome = propose_grant(data=form.cleaned_data["data"], actor=page_actor(request))
+        try:
+            _, change, outcome = propose_grant(data=form.cleaned_data["data"], actor=page_actor(request))
+        except ValidationError as exc:  # another officer's change awaits review
+            messages.error(request, " ".join(exc.messages))
+            return redirect("staff:grant", grant_id=grant.pk)
         if outcome == "unchanged":
             messages.info(request, "Nothing changed.")
         else:
@@ -266,7 +270,11 @@ def grant_link(request, grant_id):
     grant = get_object_or_404(Grant, pk=grant_id)
     form = LinkForm(request.POST or None, initial={"film_code": grant.film_code})
     if request.method == "POST" and form.is_valid():
-        _, outcome = propose_link(grant=grant, film=form.film, actor=page_actor(request))
+        try:
+            _, outcome = propose_link(grant=grant, film=form.film, actor=page_actor(request))
+        except ValidationError as exc:  # another officer's change awaits review
+            messages.error(request, " ".join(exc.messages))
+            return redirect("staff:grant", grant_id=grant.pk)
         if outcome == "unchanged":
             messages.info(request, f"Grant {grant.identifier} already names film {form.film.code}.")
         else:

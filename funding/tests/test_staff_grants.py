@@ -225,3 +225,42 @@ def test_bad_grant_input_gets_a_clear_message_and_saves_nothing(
         or message in str(response.context["form"].errors).lower()
     )
     assert not Grant.objects.filter(identifier="360G-TEST-0001").exists()
+
+
+def test_another_officers_pending_change_is_reviewed_before_a_new_proposal(
+    client, registers, officer, officer2, examples_dir
+):
+    """A new proposal builds on the pending one; built on a colleague's, it would let that colleague approve
+    their own change. So the colleague's change must be approved or rejected first."""
+    grant = Grant.objects.get(identifier="360G-KZ-SCSNC-00001")
+    client.force_login(officer)
+    client.post(reverse("staff:grant-disburse", args=[grant.pk]),
+                {"kind": "disbursement", "amount": "500.00", "date": "2024-05-01", "note": "tranche 1"})
+    first = grant.changes.get(status=ChangeStatus.PENDING)
+
+    client.force_login(officer2)
+    refused = client.post(reverse("staff:grant-disburse", args=[grant.pk]),
+                          {"kind": "disbursement", "amount": "700.00", "date": "2024-06-01"}, follow=True)
+    assert "proposed by officer1" in refused.content.decode() and "Approve or reject it first" in (
+        refused.content.decode())
+    linked = client.post(reverse("staff:grant-link", args=[grant.pk]),
+                         {"film_code": Film.objects.exclude(pk=grant.film_id).first().code}, follow=True)
+    assert "Approve or reject it first" in linked.content.decode()
+    assert list(grant.changes.filter(status=ChangeStatus.PENDING)) == [first]
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    header, *rows = (examples_dir / "grants.csv").read_text(encoding="utf-8-sig").splitlines()
+    row = next(r for r in rows if r.startswith("360G-KZ-SCSNC-00001,"))
+    upload = SimpleUploadedFile("grants.csv", "\n".join([header, row.replace("156000000.01", "1.00")]).encode())
+    report = client.post(reverse("staff:upload", args=["grants"]), {"file": upload}).context["report"]
+    assert report.summary()["rejected"] == 1
+    assert list(grant.changes.filter(status=ChangeStatus.PENDING)) == [first]
+
+    # Once officer2 has reviewed it (here: rejected), officer2's own proposal goes through.
+    client.post(reverse("staff:change-review", args=[first.pk, "reject"]), {"note": "wrong date"})
+    client.post(reverse("staff:grant-disburse", args=[grant.pk]),
+                {"kind": "disbursement", "amount": "700.00", "date": "2024-06-01"})
+    mine = grant.changes.get(status=ChangeStatus.PENDING)
+    assert mine.proposed_by == officer2
+    assert [t["value"] for t in mine.proposed["disbursementTransaction"]] == [Decimal("700.00")]
