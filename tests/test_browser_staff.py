@@ -1,6 +1,7 @@
 """A grant officer's year in the browser (Debian's chromium through Playwright, on a live server):
 register a cinema and a film, load films and grants, enter a grant, have it approved by a colleague,
-propose a disbursement that the first officer approves, and resolve held sales records. Screenshots go to tests/screenshots/."""
+propose a disbursement that the first officer approves, and resolve held sales records. Screenshots go
+to tests/screenshots/."""
 import io
 import os
 from pathlib import Path
