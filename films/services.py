@@ -7,7 +7,7 @@ from functools import partial
 from typing import BinaryIO
 
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Max, Q
 from django.utils import timezone
 
 from .audit import Actor, record_change, snapshot
@@ -236,8 +236,16 @@ def mark_released_by_sales(*, first_screening_days: dict[int, datetime.date], ac
             film.release_date = day
             film.save(update_fields=["release_date", "updated_at"])
         if film.status != FilmStatus.RELEASED:
-            change_film_status(film=film, status=FilmStatus.RELEASED, actor=actor, reason=reason,
-                               changed_on=day, audit=False)
+            # Loading past sales for a film registered since (the first load of a country's history does
+            # exactly that) must not put the release before the registration in the timeline, which would
+            # then end on a status the film no longer has: the change is dated when the tracker learned it,
+            # and the release date keeps the first screening.
+            latest = film.status_changes.aggregate(on=Max("changed_on"))["on"]
+            on, why = day, reason
+            if latest is not None and latest > day:
+                on, why = latest, f"{reason}; first screening {day.isoformat()}"
+            change_film_status(film=film, status=FilmStatus.RELEASED, actor=actor, reason=why,
+                               changed_on=on, audit=False)
         after = snapshot(film)
         if after != before:
             record_change(actor=actor, action="update", instance=film, before=before, after=after)

@@ -61,3 +61,42 @@ def test_a_stale_spreadsheet_does_not_unrelease_a_screened_film():
     film = Film.objects.get(code="F-1")
     assert film.status == FilmStatus.RELEASED
     assert str(film.release_date) == "2024-01-05"
+
+
+@pytest.mark.django_db
+def test_past_sales_for_a_film_registered_since_end_the_timeline_on_released():
+    """The first load of a country's history registers films today and then imports years of sales."""
+    import datetime
+
+    from django.utils import timezone
+
+    from films.services import mark_released_by_sales
+
+    load(HEADER + "F-1;T;T;2020;feature;;;;;;completed;\n")
+    film = Film.objects.get(code="F-1")
+    first_screening = datetime.date(2021, 3, 5)
+    mark_released_by_sales(first_screening_days={film.pk: first_screening}, actor=Actor.command("import_sales"),
+                           reason="first ticket sales reported (batch 7)")
+    film.refresh_from_db()
+    timeline = list(film.status_changes.order_by("changed_on", "id"))
+    assert [c.status for c in timeline] == ["completed", "released"]
+    assert timeline[-1].changed_on == timezone.localdate()
+    assert timeline[-1].reason == "first ticket sales reported (batch 7); first screening 2021-03-05"
+    assert film.release_date == first_screening and film.status == FilmStatus.RELEASED
+
+
+@pytest.mark.django_db
+def test_sales_after_registration_date_the_release_at_the_first_screening():
+    import datetime
+
+    from films.models import FilmStatusChange
+    from films.services import mark_released_by_sales
+
+    load(HEADER + "F-1;T;T;2020;feature;;;;;;completed;\n")
+    film = Film.objects.get(code="F-1")
+    FilmStatusChange.objects.filter(film=film).update(changed_on=datetime.date(2020, 1, 1))
+    mark_released_by_sales(first_screening_days={film.pk: datetime.date(2021, 3, 5)},
+                           actor=Actor.command("import_sales"), reason="first ticket sales reported (batch 7)")
+    last = film.status_changes.order_by("changed_on", "id").last()
+    assert (last.status, last.changed_on, last.reason) == (
+        "released", datetime.date(2021, 3, 5), "first ticket sales reported (batch 7)")
