@@ -5,7 +5,8 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.conf import settings
-from django.db.models import Max, Min, Sum
+from django.db.models import Count, Max, Min, Sum
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from films.models import Film
@@ -168,6 +169,13 @@ def funding_by_year() -> list[dict]:
     rows = (Grant.objects.published().annotate(year=ExtractYear("award_date")).values("year", "currency")
             .annotate(grants=Count("pk"), awarded=Sum("amount_awarded")).order_by("year", "currency"))
     return list(rows)
+
+
+def unlinked_funding(currency: str) -> dict:
+    """Published grants in one currency that no registered film is linked to: public money the per-film
+    figures cannot count yet (the queue of grants to link)."""
+    return Grant.objects.published().filter(film__isnull=True, currency=currency).aggregate(
+        grants=Count("pk"), awarded=Coalesce(Sum("amount_awarded"), Decimal("0")))
 
 
 def top_films(limit: int = 10):

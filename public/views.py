@@ -3,6 +3,8 @@ same rows the API and the open-data files give, so a figure is the same wherever
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from django.conf import settings
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
@@ -22,6 +24,7 @@ from funding.selectors import (
     public_programmes,
     top_films,
     totals_by_currency,
+    unlinked_funding,
 )
 
 from . import opendata
@@ -45,7 +48,7 @@ def home(request):
     funding = funding_by_year_report()
     box = box_office_by_year_report()
     report = funded_vs_released_report()
-    kzt_funding = [r for r in funding.rows if r["currency"] == "KZT"]
+    kzt_funding = [r for r in funding.rows if r["currency"] == settings.HOME_CURRENCY]
     total_gross = sum((float(r["gross"]) for r in box.rows), 0.0)
     total_domestic = sum((float(r["domestic_gross"]) for r in box.rows), 0.0)
     return render(
@@ -53,6 +56,8 @@ def home(request):
         "public/home.html",
         {
             "funding": kzt_funding,
+            "funding_total": sum((Decimal(r["awarded"]) for r in kzt_funding), Decimal("0")),
+            "unlinked": unlinked_funding(settings.HOME_CURRENCY),
             "box": box.rows,
             "report": report,
             "total": report.rows[-1],

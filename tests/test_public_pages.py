@@ -214,3 +214,18 @@ def test_signed_in_requests_are_not_served_from_the_shared_cache(client, example
     response = client.get("/en/")
     assert "private" in response["Cache-Control"]
     assert admin_user.username in response.content.decode()
+
+
+def test_the_home_page_reconciles_all_grants_with_the_grants_to_films(client, examples_loaded):
+    """The chart by award year counts every approved grant; the key figures count grants linked to films.
+    The page says how much is unlinked, and the two reconcile to the tiyn."""
+    from funding.selectors import funded_vs_released, unlinked_funding
+
+    html = client.get("/en/").content.decode()
+    unlinked = unlinked_funding("KZT")
+    linked_total = funded_vs_released().as_json()[-1]["awarded"]
+    all_kzt = sum((g.amount_awarded for g in Grant.objects.published().filter(currency="KZT")), Decimal("0"))
+    assert unlinked["grants"] > 0
+    assert all_kzt - unlinked["awarded"] == Decimal(linked_total)
+    assert f"{all_kzt:,.2f} in all" in html
+    assert f"{unlinked['awarded']:,.2f} in {unlinked['grants']} grants is not yet linked" in html
