@@ -2,6 +2,7 @@
 from django.conf import settings
 from django.db import models
 
+from films.choices import Door
 from films.models import Film, Organisation
 
 from .choices import ChangeStatus, DisbursementKind
@@ -96,6 +97,11 @@ class GrantChange(models.Model):
                                     related_name="grant_changes_reviewed")
     reviewed_at = models.DateTimeField(null=True, blank=True)
     review_note = models.CharField(max_length=500, blank=True)
+
+    @property
+    def door_label(self) -> str:
+        """The door's name for a reader, in their language; `door` itself stays the stored machine word."""
+        return Door(self.door).label if self.door in Door.values else self.door
 
     class Meta:
         ordering = ["-proposed_at", "-id"]
