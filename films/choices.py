@@ -23,9 +23,9 @@ class FilmStatus(models.TextChoices):
 class Door(models.TextChoices):
     """Through which door a change reached the registers (for the audit trail)."""
 
-    PAGE = "page", "Staff page"
-    UPLOAD = "upload", "Upload"
-    COMMAND = "command", "Command"
-    API = "api", "API"
-    ADMIN = "admin", "Admin"
-    SYSTEM = "system", "System"
+    PAGE = "page", _("Staff page")
+    UPLOAD = "upload", _("Upload")
+    COMMAND = "command", _("Command")
+    API = "api", _("API")
+    ADMIN = "admin", _("Admin")
+    SYSTEM = "system", _("System")
