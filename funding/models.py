@@ -98,11 +98,6 @@ class GrantChange(models.Model):
     reviewed_at = models.DateTimeField(null=True, blank=True)
     review_note = models.CharField(max_length=500, blank=True)
 
-    @property
-    def door_label(self) -> str:
-        """The door's name for a reader, in their language; `door` itself stays the stored machine word."""
-        return Door(self.door).label if self.door in Door.values else self.door
-
     class Meta:
         ordering = ["-proposed_at", "-id"]
         constraints = [
@@ -112,6 +107,11 @@ class GrantChange(models.Model):
 
     def __str__(self):
         return f"change {self.pk} of {self.grant.identifier} ({self.status})"
+
+    @property
+    def door_label(self) -> str:
+        """The door's name for a reader, in their language; `door` itself stays the stored machine word."""
+        return Door(self.door).label if self.door in Door.values else self.door
 
 
 class Disbursement(models.Model):
