@@ -4,9 +4,10 @@ from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db.models import Q
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext
 
 from films.permissions import can_edit_registers, reader_view, register_editor, workspace_reader
-from films.views_staff import page_actor
+from films.views_staff import outcome_text, page_actor
 
 from .models import Cinema
 from .selectors import cinemas_with_activity
@@ -34,10 +35,14 @@ def cinema_create(request):
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data["data"]
         if Cinema.objects.filter(code=data["code"]).exists():
-            form.add_error("cinema_code", "This cinema is registered; add screens on its page.")
+            form.add_error("cinema_code", gettext("This cinema is registered; add screens on its page."))
         else:
             upsert_cinema_screen(data=data, actor=page_actor(request))
-            messages.success(request, f"Cinema {data['code']} registered with screen {data['screen']}.")
+            messages.success(
+                request,
+                gettext("Cinema %(code)s registered with screen %(screen)s.")
+                % {"code": data["code"], "screen": data["screen"]},
+            )
             return redirect("staff:cinema", code=data["code"])
     return render(request, "staff/cinema_form.html", {"form": form, "cinema": None})
 
@@ -49,7 +54,9 @@ def cinema_detail(request, code):
     form = CinemaScreenForm(request.POST or None, cinema=cinema, initial=CinemaScreenForm.initial_for(cinema))
     if request.method == "POST" and form.is_valid():
         outcome = upsert_cinema_screen(data=form.cleaned_data["data"], actor=page_actor(request))
-        messages.success(request, f"Cinema {cinema.code}: {outcome}.")
+        messages.success(
+            request, gettext("Cinema %(code)s: %(outcome)s.") % {"code": cinema.code, "outcome": outcome_text(outcome)}
+        )
         return redirect("staff:cinema", code=cinema.code)
     return render(
         request,

@@ -1,5 +1,6 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class FilmKind(models.TextChoices):
@@ -23,9 +24,9 @@ class FilmStatus(models.TextChoices):
 class Door(models.TextChoices):
     """Through which door a change reached the registers (for the audit trail)."""
 
-    PAGE = "page", "Staff page"
-    UPLOAD = "upload", "Upload"
-    COMMAND = "command", "Command"
-    API = "api", "API"
-    ADMIN = "admin", "Admin"
-    SYSTEM = "system", "System"
+    PAGE = "page", _("Staff page")
+    UPLOAD = "upload", pgettext_lazy("door", "Upload")  # the noun; "Upload" alone is the button
+    COMMAND = "command", _("Command")
+    API = "api", _("API")
+    ADMIN = "admin", _("Admin")
+    SYSTEM = "system", _("System")

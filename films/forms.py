@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from django import forms
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from .choices import FilmKind, FilmStatus
 from .importing import RowError
@@ -12,7 +13,7 @@ from .models import Organisation
 from .services import parse_film_row
 
 # The form's fields are the films.csv columns (registers.md), so the page and the file speak alike.
-LIST_HELP = "separate several with |, e.g. drama|history"
+LIST_HELP = _("separate several with |, e.g. drama|history")
 
 
 class RegisterRowForm(forms.Form):
@@ -41,37 +42,44 @@ class RegisterRowForm(forms.Form):
 class FilmForm(RegisterRowForm):
     parse_row = staticmethod(parse_film_row)
     film_code = forms.CharField(
-        max_length=32, label="Film code", help_text="Distribution certificate or the funder's project number"
+        max_length=32, label=_("Film code"), help_text=_("Distribution certificate or the funder's project number")
     )
-    title = forms.CharField(max_length=300, help_text="In its original language")
-    title_kk = forms.CharField(max_length=300, required=False, label="Title (Kazakh)")
-    title_ru = forms.CharField(max_length=300, required=False, label="Title (Russian)")
-    title_en = forms.CharField(max_length=300, required=False, label="Title (English)")
-    year = forms.CharField(max_length=4, required=False, label="Production year")
-    kind = forms.ChoiceField(choices=FilmKind.choices, initial=FilmKind.FEATURE)
-    genres = forms.CharField(required=False, help_text=LIST_HELP)
+    title = forms.CharField(max_length=300, label=_("Title"), help_text=_("In its original language"))
+    title_kk = forms.CharField(max_length=300, required=False, label=_("Title (Kazakh)"))
+    title_ru = forms.CharField(max_length=300, required=False, label=_("Title (Russian)"))
+    title_en = forms.CharField(max_length=300, required=False, label=_("Title (English)"))
+    year = forms.CharField(max_length=4, required=False, label=_("Production year"))
+    kind = forms.ChoiceField(choices=FilmKind.choices, initial=FilmKind.FEATURE, label=_("Kind"))
+    genres = forms.CharField(required=False, label=_("Genres"), help_text=LIST_HELP)
     languages = forms.CharField(
-        required=False, help_text="ISO 639-1 codes, separate several with |, e.g. kk|ru"
+        required=False, label=_("Languages"), help_text=_("ISO 639-1 codes, separate several with |, e.g. kk|ru")
     )
-    countries = forms.CharField(required=False, help_text="ISO 3166-1 alpha-2, KZ first for a domestic film")
-    producer = forms.CharField(max_length=300, required=False, label="Producer")
+    countries = forms.CharField(
+        required=False, label=_("Countries"), help_text=_("ISO 3166-1 alpha-2, KZ first for a domestic film")
+    )
+    producer = forms.CharField(max_length=300, required=False, label=_("Producer"))
     producer_id = forms.CharField(
         max_length=100,
         required=False,
-        label="Producer identifier",
-        help_text="org-id.guide style, e.g. KZ-BIN-…",
+        label=_("Producer identifier"),
+        help_text=_("org-id.guide style, e.g. KZ-BIN-…"),
     )
-    status = forms.ChoiceField(choices=FilmStatus.choices, initial=FilmStatus.ANNOUNCED)
-    planned_release = forms.DateField(required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    status = forms.ChoiceField(choices=FilmStatus.choices, initial=FilmStatus.ANNOUNCED, label=_("Status"))
+    planned_release = forms.DateField(
+        required=False, label=_("Planned release"), widget=forms.DateInput(attrs={"type": "date"})
+    )
     release_date = forms.DateField(
-        required=False, widget=forms.DateInput(attrs={"type": "date"}), help_text="First commercial screening"
+        required=False,
+        label=_("Release date"),
+        widget=forms.DateInput(attrs={"type": "date"}),
+        help_text=_("First commercial screening"),
     )
 
     def __init__(self, *args, film=None, **kwargs):
         super().__init__(*args, **kwargs)
         if film is not None:
             self.fields["film_code"].disabled = True
-            self.fields["status"].help_text = "Change the status below, with its date and reason."
+            self.fields["status"].help_text = _("Change the status below, with its date and reason.")
             self.fields["status"].disabled = True
 
     @classmethod
@@ -97,24 +105,26 @@ class FilmForm(RegisterRowForm):
 
 
 class StatusChangeForm(forms.Form):
-    status = forms.ChoiceField(choices=FilmStatus.choices)
+    status = forms.ChoiceField(choices=FilmStatus.choices, label=_("Status"))
     changed_on = forms.DateField(
-        initial=timezone.localdate, widget=forms.DateInput(attrs={"type": "date"}), label="Date of the change"
+        initial=timezone.localdate, widget=forms.DateInput(attrs={"type": "date"}), label=_("Date of the change")
     )
-    reason = forms.CharField(max_length=500, help_text="Why: e.g. shooting finished, funding withdrawn")
+    reason = forms.CharField(
+        max_length=500, label=_("Reason"), help_text=_("Why: e.g. shooting finished, funding withdrawn")
+    )
 
     def clean_changed_on(self):
         day = self.cleaned_data["changed_on"]
         if day > timezone.localdate():
-            raise forms.ValidationError("A status change cannot be dated in the future.")
+            raise forms.ValidationError(_("A status change cannot be dated in the future."))
         return day
 
 
 class MergeForm(forms.Form):
     keep = forms.ModelChoiceField(
         queryset=Organisation.objects.none(),
-        label="Merge this record into",
-        help_text="The record that stays; this one's name and identifier become its aliases",
+        label=_("Merge this record into"),
+        help_text=_("The record that stays; this one's name and identifier become its aliases"),
     )
 
     def __init__(self, *args, merge: Organisation, **kwargs):

@@ -7,6 +7,7 @@ from django.core.paginator import Paginator
 from django.db.models import Q
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.dateparse import parse_date
+from django.utils.translation import gettext, pgettext_lazy
 
 from .audit import Actor
 from .choices import Door
@@ -16,6 +17,17 @@ from .permissions import can_edit_registers, reader_view, register_editor, works
 from .selectors import film_detail as select_film
 from .services import change_film_status, merge_organisations, upsert_film
 from .tables import MOMENT, Column, Table, download
+
+# The register services answer with machine words (also printed by the commands); pages say them in words.
+OUTCOMES = {
+    "created": pgettext_lazy("register outcome", "created"),
+    "updated": pgettext_lazy("register outcome", "updated"),
+    "unchanged": pgettext_lazy("register outcome", "unchanged"),
+}
+
+
+def outcome_text(outcome: str) -> str:
+    return str(OUTCOMES.get(outcome, outcome))
 
 
 def page_actor(request) -> Actor:
@@ -55,10 +67,10 @@ def film_create(request):
     form = FilmForm(request.POST or None, initial={"film_code": request.GET.get("film_code", "")})
     if request.method == "POST" and form.is_valid():
         if Film.objects.filter(code=form.cleaned_data["data"]["code"]).exists():
-            form.add_error("film_code", "A film with this code is already registered; edit it instead.")
+            form.add_error("film_code", gettext("A film with this code is already registered; edit it instead."))
         else:
             film, _ = upsert_film(data=form.cleaned_data["data"], actor=page_actor(request))
-            messages.success(request, f"Film {film.code} registered.")
+            messages.success(request, gettext("Film %(code)s registered.") % {"code": film.code})
             return redirect("staff:film", code=film.code)
     return render(request, "staff/film_form.html", {"form": form, "film": None})
 
@@ -69,7 +81,9 @@ def film_edit(request, code):
     form = FilmForm(request.POST or None, film=film, initial=FilmForm.initial_for(film))
     if request.method == "POST" and form.is_valid():
         _, outcome = upsert_film(data=form.cleaned_data["data"], actor=page_actor(request))
-        messages.success(request, f"Film {film.code}: {outcome}.")
+        messages.success(
+            request, gettext("Film %(code)s: %(outcome)s.") % {"code": film.code, "outcome": outcome_text(outcome)}
+        )
         return redirect("staff:film", code=film.code)
     return render(request, "staff/film_form.html", {"form": form, "film": film})
 
@@ -92,9 +106,11 @@ def film_detail(request, code):
             changed_on=form.cleaned_data["changed_on"],
         )
         if change is None:
-            messages.info(request, "The film already has that status; nothing changed.")
+            messages.info(request, gettext("The film already has that status; nothing changed."))
         else:
-            messages.success(request, f"Status changed to {change.get_status_display()}.")
+            messages.success(
+                request, gettext("Status changed to %(status)s.") % {"status": change.get_status_display()}
+            )
         return redirect("staff:film", code=film.code)
     from funding.models import Grant  # funding sits above films; imported late to keep the graph one-way
 
@@ -136,10 +152,14 @@ def organisation_detail(request, org_id):
     form = MergeForm(request.POST or None, merge=org)
     if request.method == "POST" and form.is_valid():
         if org.merged_into_id:
-            messages.error(request, "This record was already merged.")
+            messages.error(request, gettext("This record was already merged."))
         else:
             keep = merge_organisations(keep=form.cleaned_data["keep"], merge=org, actor=page_actor(request))
-            messages.success(request, f"{org.name} merged into {keep.name}; its name stays searchable.")
+            messages.success(
+                request,
+                gettext("%(merged)s merged into %(kept)s; its name stays searchable.")
+                % {"merged": org.name, "kept": keep.name},
+            )
             return redirect("staff:organisation", org_id=keep.pk)
     return render(
         request,

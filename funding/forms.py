@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from django import forms
 from django.conf import settings
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from films.importing import RowError
 from films.models import Film
@@ -46,29 +48,37 @@ FORM_OWNED = [
 ]
 
 
-def _date():
-    return forms.DateField(widget=forms.DateInput(attrs={"type": "date"}))
+def _date(label):
+    return forms.DateField(label=label, widget=forms.DateInput(attrs={"type": "date"}))
 
 
 class GrantForm(forms.Form):
-    identifier = forms.CharField(max_length=200, help_text="360Giving id, e.g. 360G-KZ-SCSNC-00123")
-    title = forms.CharField(max_length=500)
-    description = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}))
-    currency = forms.CharField(max_length=3, initial=settings.HOME_CURRENCY, help_text="ISO 4217")
-    amount_awarded = forms.DecimalField(max_digits=20, decimal_places=2, min_value=0)
-    award_date = _date()
-    recipient_name = forms.CharField(max_length=300, label="Recipient organisation")
-    recipient_id = forms.CharField(max_length=100, label="Recipient identifier", help_text="e.g. KZ-BIN-…")
-    funder_name = forms.CharField(max_length=300, label="Funder")
-    funder_id = forms.CharField(max_length=100, label="Funder identifier")
-    programme = forms.CharField(max_length=300, required=False, label="Grant programme")
-    planned_start = forms.DateField(required=False, widget=forms.DateInput(attrs={"type": "date"}))
-    planned_end = forms.DateField(required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    identifier = forms.CharField(
+        max_length=200, label=_("Identifier"), help_text=_("360Giving id, e.g. 360G-KZ-SCSNC-00123")
+    )
+    title = forms.CharField(max_length=500, label=_("Title"))
+    description = forms.CharField(label=_("Description"), widget=forms.Textarea(attrs={"rows": 3}))
+    currency = forms.CharField(
+        max_length=3, initial=settings.HOME_CURRENCY, label=_("Currency"), help_text=_("ISO 4217")
+    )
+    amount_awarded = forms.DecimalField(max_digits=20, decimal_places=2, min_value=0, label=_("Amount awarded"))
+    award_date = _date(_("Award date"))
+    recipient_name = forms.CharField(max_length=300, label=_("Recipient organisation"))
+    recipient_id = forms.CharField(max_length=100, label=_("Recipient identifier"), help_text=_("e.g. KZ-BIN-…"))
+    funder_name = forms.CharField(max_length=300, label=_("Funder"))
+    funder_id = forms.CharField(max_length=100, label=_("Funder identifier"))
+    programme = forms.CharField(max_length=300, required=False, label=_("Grant programme"))
+    planned_start = forms.DateField(
+        required=False, label=_("Planned start"), widget=forms.DateInput(attrs={"type": "date"})
+    )
+    planned_end = forms.DateField(
+        required=False, label=_("Planned end"), widget=forms.DateInput(attrs={"type": "date"})
+    )
     film_code = forms.CharField(
         max_length=32,
         required=False,
-        label="Film code",
-        help_text="Leave empty if the film is not registered yet: the grant stays unlinked",
+        label=_("Film code"),
+        help_text=_("Leave empty if the film is not registered yet: the grant stays unlinked"),
     )
 
     def __init__(self, *args, grant: Grant | None = None, **kwargs):
@@ -122,32 +132,39 @@ class GrantForm(forms.Form):
 
 
 class DisbursementForm(forms.Form):
-    kind = forms.ChoiceField(choices=DisbursementKind.choices, initial=DisbursementKind.DISBURSEMENT)
+    kind = forms.ChoiceField(
+        choices=DisbursementKind.choices, initial=DisbursementKind.DISBURSEMENT, label=_("Kind")
+    )
     amount = forms.DecimalField(
         max_digits=20,
         decimal_places=2,
         min_value=0.01,
-        help_text="In the grant's currency; exact to the tiyn",
+        label=_("Amount"),
+        help_text=_("In the grant's currency; exact to the tiyn"),
     )
-    date = _date()
-    note = forms.CharField(max_length=500, required=False)
+    date = _date(_("Date"))
+    note = forms.CharField(max_length=500, required=False, label=_("Note"))
 
 
 class LinkForm(forms.Form):
-    film_code = forms.CharField(max_length=32, label="Film code")
+    film_code = forms.CharField(max_length=32, label=_("Film code"))
 
     def clean_film_code(self):
         code = self.cleaned_data["film_code"].strip()
         film = Film.objects.filter(code=code).first()
         if film is None:
-            raise forms.ValidationError(f"No film with code {code} is registered; register it first.")
+            raise forms.ValidationError(
+                gettext("No film with code %(code)s is registered; register it first.") % {"code": code}
+            )
         self.film = film
         return code
 
 
 class ReviewForm(forms.Form):
-    note = forms.CharField(max_length=500, required=False, label="Note (for a rejection, say why)")
+    note = forms.CharField(max_length=500, required=False, label=_("Note (for a rejection, say why)"))
 
 
 class UploadForm(forms.Form):
-    file = forms.FileField(help_text="CSV (UTF-8, , or ;) or, for grants, a 360Giving JSON package")
+    file = forms.FileField(
+        label=_("File"), help_text=_("CSV (UTF-8, , or ;) or, for grants, a 360Giving JSON package")
+    )

@@ -2,6 +2,7 @@
 from django.conf import settings
 from django.db import models
 
+from films.choices import Door
 from films.models import Film, Organisation
 
 from .choices import ChangeStatus, DisbursementKind
@@ -106,6 +107,11 @@ class GrantChange(models.Model):
 
     def __str__(self):
         return f"change {self.pk} of {self.grant.identifier} ({self.status})"
+
+    @property
+    def door_label(self) -> str:
+        """The door's name for a reader, in their language; `door` itself stays the stored machine word."""
+        return Door(self.door).label if self.door in Door.values else self.door
 
 
 class Disbursement(models.Model):

@@ -11,6 +11,7 @@ from typing import BinaryIO
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from films.audit import Actor, record_change, snapshot
 from films.importing import RegisterImportReport, RowError
@@ -378,9 +379,10 @@ def _check_no_pending_change_by_another(pending: GrantChange | None, actor: Acto
     user = _user_of(actor)
     if pending is not None and pending.proposed_by_id != (user.pk if user else None):
         raise ValidationError(
-            f"Grant {pending.grant.identifier} has a change proposed by {pending.proposed_by_label} on "
-            f"{timezone.localtime(pending.proposed_at):%Y-%m-%d %H:%M} awaiting review. Approve or reject it "
-            "first; then propose yours.")
+            gettext("Grant %(grant)s has a change proposed by %(maker)s on %(when)s awaiting review. Approve or "
+                    "reject it first; then propose yours.") % {
+                "grant": pending.grant.identifier, "maker": pending.proposed_by_label,
+                "when": f"{timezone.localtime(pending.proposed_at):%Y-%m-%d %H:%M}"})
 
 
 @transaction.atomic
@@ -444,13 +446,16 @@ def reject_grant_change(*, change: GrantChange, actor: Actor, note: str = "") ->
 
 
 def _check_reviewer(change: GrantChange, actor: Actor):
+    # Only the staff pages review changes, and they show these messages to the officer: in their language.
     if change.status != ChangeStatus.PENDING:
-        raise ValidationError(f"This change is already {change.get_status_display().lower()}.")
+        raise ValidationError(
+            gettext("This change is already %(status)s.") % {"status": change.get_status_display().lower()}
+        )
     user = _user_of(actor)
     if user is None:
-        raise PermissionDenied("Only a signed-in grant officer can review a grant change.")
+        raise PermissionDenied(gettext("Only a signed-in grant officer can review a grant change."))
     if change.proposed_by_id == user.pk:
-        raise PermissionDenied("A grant change must be approved by a different officer than its maker.")
+        raise PermissionDenied(gettext("A grant change must be approved by a different officer than its maker."))
 
 
 def _close(change: GrantChange, actor: Actor, status: str, note: str):
@@ -499,7 +504,7 @@ def propose_disbursement(*, grant: Grant, kind: str, amount: Decimal, date: date
     exceed what the latest version has paid out net."""
     grant = Grant.objects.select_for_update().get(pk=grant.pk)
     if amount is None or amount <= 0:
-        raise ValidationError({"amount": "Give a positive amount; choose 'recovery' for money returned."})
+        raise ValidationError({"amount": gettext("Give a positive amount; choose 'recovery' for money returned.")})
     _check_no_pending_change_by_another(grant.changes.filter(status=ChangeStatus.PENDING).first(), actor)
     data = latest_version(grant)
     currency = str(data.get("currency") or grant.currency).upper()
@@ -507,8 +512,9 @@ def propose_disbursement(*, grant: Grant, kind: str, amount: Decimal, date: date
     paid = sum((Decimal(str(t["value"])) for t in transactions
                 if str(t.get("currency") or currency).upper() == currency), Decimal("0"))
     if kind == DisbursementKind.RECOVERY and amount > paid:
-        raise ValidationError({"amount": f"A recovery of {amount} exceeds the {paid} {currency} "
-                                         "paid out net under this grant."})
+        raise ValidationError({"amount": gettext(
+            "A recovery of %(amount)s exceeds the %(paid)s %(currency)s paid out net under this grant."
+        ) % {"amount": amount, "paid": paid, "currency": currency}})
     # 360Giving transactions need an id that stays the same across export and re-import.
     taken = {str(t.get("id", "")) for t in transactions}
     identifier = f"{grant.identifier}-T{len(transactions) + 1}"

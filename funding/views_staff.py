@@ -10,6 +10,7 @@ from django.core.paginator import Paginator
 from django.db.models import Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext, gettext_lazy, ngettext
 
 from boxoffice.selectors import open_held_records
 from boxoffice.services import import_cinemas
@@ -42,8 +43,8 @@ from .services import (
 
 def _awaits_approval(grant: Grant) -> str:
     if grant.published:
-        return "The public keeps seeing the approved version until another grant officer approves it."
-    return "The grant stays unpublished until another grant officer approves it."
+        return gettext("The public keeps seeing the approved version until another grant officer approves it.")
+    return gettext("The grant stays unpublished until another grant officer approves it.")
 
 
 @workspace_reader
@@ -98,13 +99,15 @@ def grant_create(request):
     form = GrantForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         if Grant.objects.filter(identifier=form.cleaned_data["data"]["identifier"]).exists():
-            form.add_error("identifier", "A grant with this identifier exists; edit it instead.")
+            form.add_error("identifier", gettext("A grant with this identifier exists; edit it instead."))
         else:
             grant, _, _ = propose_grant(data=form.cleaned_data["data"], actor=page_actor(request))
             messages.success(
                 request,
-                f"Grant {grant.identifier} saved. It stays unpublished until another "
-                "grant officer approves it.",
+                gettext(
+                    "Grant %(identifier)s saved. It stays unpublished until another grant officer approves it."
+                )
+                % {"identifier": grant.identifier},
             )
             return redirect("staff:grant", grant_id=grant.pk)
     return render(request, "staff/grant_form.html", {"form": form, "grant": None})
@@ -123,27 +126,27 @@ def grant_edit(request, grant_id):
             messages.error(request, " ".join(exc.messages))
             return redirect("staff:grant", grant_id=grant.pk)
         if outcome == "unchanged":
-            messages.info(request, "Nothing changed.")
+            messages.info(request, gettext("Nothing changed."))
         else:
-            messages.success(request, f"Change proposed. {_awaits_approval(grant)}")
+            messages.success(request, gettext("Change proposed. %(next)s") % {"next": _awaits_approval(grant)})
         return redirect("staff:grant", grant_id=grant.pk)
     return render(request, "staff/grant_form.html", {"form": form, "grant": grant})
 
 
 # Fields compared side by side: the approved grant against the proposed version.
 VERSION_FIELDS = [
-    ("title", "Title"),
-    ("description", "Description"),
-    ("currency", "Currency"),
-    ("amount_awarded", "Amount awarded"),
-    ("award_date", "Award date"),
-    ("planned_start", "Planned start"),
-    ("planned_end", "Planned end"),
-    ("recipient", "Recipient"),
-    ("funder", "Funder"),
-    ("programme", "Programme"),
-    ("film_code", "Film code"),
-    ("disbursements", "Disbursements and recoveries"),
+    ("title", gettext_lazy("Title")),
+    ("description", gettext_lazy("Description")),
+    ("currency", gettext_lazy("Currency")),
+    ("amount_awarded", gettext_lazy("Amount awarded")),
+    ("award_date", gettext_lazy("Award date")),
+    ("planned_start", gettext_lazy("Planned start")),
+    ("planned_end", gettext_lazy("Planned end")),
+    ("recipient", gettext_lazy("Recipient")),
+    ("funder", gettext_lazy("Funder")),
+    ("programme", gettext_lazy("Programme")),
+    ("film_code", gettext_lazy("Film code")),
+    ("disbursements", gettext_lazy("Disbursements and recoveries")),
 ]
 
 
@@ -178,7 +181,7 @@ def _version_of_proposal(change: GrantChange) -> dict:
     try:
         d = clean_grant(change.proposed)
     except RowError as exc:  # the schema cannot have changed under a stored proposal, but say so if it did
-        return {"title": f"(no longer valid: {exc})"}
+        return {"title": gettext("(no longer valid: %(error)s)") % {"error": exc}}
     return {
         "title": d["title"],
         "description": d["description"],
@@ -251,15 +254,23 @@ def grant_disburse(request, grant_id):
                 form.add_error(field if field in form.fields else None, errors)
         else:
             kind = dict(DisbursementKind.choices)[form.cleaned_data["kind"]]
-            messages.success(request, f"{kind} of {form.cleaned_data['amount']} {grant.currency} proposed. "
-                                      f"{_awaits_approval(grant)}")
+            messages.success(
+                request,
+                gettext("%(kind)s of %(amount)s %(currency)s proposed. %(next)s")
+                % {
+                    "kind": kind,
+                    "amount": form.cleaned_data["amount"],
+                    "currency": grant.currency,
+                    "next": _awaits_approval(grant),
+                },
+            )
             return redirect("staff:grant", grant_id=grant.pk)
     return render(
         request,
         "staff/simple_form.html",
         {
             "form": form,
-            "title": f"Propose a disbursement or recovery: {grant.identifier}",
+            "title": gettext("Propose a disbursement or recovery: %(identifier)s") % {"identifier": grant.identifier},
             "back": ("staff:grant", grant.pk),
         },
     )
@@ -276,17 +287,24 @@ def grant_link(request, grant_id):
             messages.error(request, " ".join(exc.messages))
             return redirect("staff:grant", grant_id=grant.pk)
         if outcome == "unchanged":
-            messages.info(request, f"Grant {grant.identifier} already names film {form.film.code}.")
+            messages.info(
+                request,
+                gettext("Grant %(identifier)s already names film %(code)s.")
+                % {"identifier": grant.identifier, "code": form.film.code},
+            )
         else:
-            messages.success(request, f"Link of grant {grant.identifier} to film {form.film.code} proposed. "
-                                      f"{_awaits_approval(grant)}")
+            messages.success(
+                request,
+                gettext("Link of grant %(identifier)s to film %(code)s proposed. %(next)s")
+                % {"identifier": grant.identifier, "code": form.film.code, "next": _awaits_approval(grant)},
+            )
         return redirect("staff:grant", grant_id=grant.pk)
     return render(
         request,
         "staff/simple_form.html",
         {
             "form": form,
-            "title": f"Link grant {grant.identifier} to a film",
+            "title": gettext("Link grant %(identifier)s to a film") % {"identifier": grant.identifier},
             "back": ("staff:grant", grant.pk),
         },
     )
@@ -302,12 +320,12 @@ def change_review(request, change_id, decision):
     try:
         if decision == "approve":
             approve_grant_change(change=change, actor=page_actor(request))
-            messages.success(request, "Approved: the grant as proposed is now the public version.")
+            messages.success(request, gettext("Approved: the grant as proposed is now the public version."))
         else:
             reject_grant_change(
                 change=change, actor=page_actor(request), note=form.cleaned_data.get("note", "")
             )
-            messages.success(request, "Rejected: the approved version stays as it was.")
+            messages.success(request, gettext("Rejected: the approved version stays as it was."))
     except PermissionDenied as exc:
         messages.error(request, str(exc))
     except (ValidationError, RowError) as exc:
@@ -340,11 +358,13 @@ def _load_grants(stream, actor):
 
 
 UPLOADS = {
-    "films": ("Films register", "films.csv columns of registers.md", _load_films),
-    "cinemas": ("Cinemas register", "cinemas.csv: one row per screen", _load_cinemas),
+    "films": (gettext_lazy("Films register"), gettext_lazy("films.csv columns of registers.md"), _load_films),
+    "cinemas": (gettext_lazy("Cinemas register"), gettext_lazy("cinemas.csv: one row per screen"), _load_cinemas),
     "grants": (
-        "Grants register",
-        "360Giving JSON package or flattened CSV; new and changed grants await another officer's approval",
+        gettext_lazy("Grants register"),
+        gettext_lazy(
+            "360Giving JSON package or flattened CSV; new and changed grants await another officer's approval"
+        ),
         _load_grants,
     ),
 }
@@ -363,8 +383,8 @@ def upload(request, register):
         if f.size > MAX_REGISTER_UPLOAD:
             form.add_error(
                 "file",
-                f"The file is {f.size:,} bytes; registers up to {MAX_REGISTER_UPLOAD:,} bytes "
-                "can be uploaded here.",
+                gettext("The file is %(size)s bytes; registers up to %(limit)s bytes can be uploaded here.")
+                % {"size": f"{f.size:,}", "limit": f"{MAX_REGISTER_UPLOAD:,}"},
             )
         else:
             try:
@@ -398,10 +418,18 @@ def queue(request):
         batch = release_held_records(actor=page_actor(request))
         if batch is None:
             messages.info(
-                request, "No held record can be applied yet: register the films or screens they name."
+                request, gettext("No held record can be applied yet: register the films or screens they name.")
             )
         else:
-            messages.success(request, f"{batch.accepted} held record(s) applied in batch {batch.pk}.")
+            messages.success(
+                request,
+                ngettext(
+                    "%(count)s held record applied in batch %(batch)s.",
+                    "%(count)s held records applied in batch %(batch)s.",
+                    batch.accepted,
+                )
+                % {"count": batch.accepted, "batch": batch.pk},
+            )
         return redirect("staff:queue")
     held = list(open_held_records().order_by("batch_id", "position")[:500])
     return render(
