@@ -141,3 +141,22 @@ def test_text_has_enough_contrast(page):
     }""")
     for selector, ratio in ratios:
         assert ratio >= 4.5, (selector, ratio)
+
+
+@pytest.mark.parametrize("lang", ["kk", "ru", "en"])
+def test_on_a_phone_no_public_page_scrolls_sideways(browser, live_server, examples_loaded, lang):
+    """390 px wide, as a phone: the navigation wraps and wide tables scroll inside their own box."""
+    from django.core.cache import cache
+
+    cache.clear()
+    context = browser.new_context(viewport={"width": 390, "height": 844})
+    pg = context.new_page()
+    try:
+        for path in ("", "films/", "films/KZ-2024-0003/", "organisations/", "cinemas/", "regions/KZ-79/",
+                     "funding/reports/funded-vs-released/", "open-data/"):
+            assert pg.goto(f"{live_server.url}/{lang}/{path}").status == 200, path
+            overflow = pg.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+            assert overflow <= 0, f"/{lang}/{path} is {overflow}px wider than the screen"
+        shot(pg, f"phone-{lang}-open-data")
+    finally:
+        context.close()
