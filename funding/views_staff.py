@@ -432,6 +432,8 @@ def queue(request):
             )
         return redirect("staff:queue")
     held = list(open_held_records().order_by("batch_id", "position")[:500])
+    pending = list(GrantChange.objects.filter(status=ChangeStatus.PENDING)
+                   .select_related("grant", "proposed_by").order_by("proposed_at"))
     return render(
         request,
         "staff/queue.html",
@@ -445,9 +447,9 @@ def queue(request):
                 {h.cinema_code for h in held if h.field in ("cinema_code", "screen")} - {""}
             ),
             "unlinked": Grant.objects.unlinked().select_related("funder").order_by("award_date")[:500],
-            "pending": GrantChange.objects.filter(status=ChangeStatus.PENDING)
-            .select_related("grant", "proposed_by")
-            .order_by("proposed_at"),
+            "pending": pending,
+            # An unlinked grant with a change awaiting review (a proposed link, say) is not linked again.
+            "pending_grant_ids": {change.grant_id for change in pending},
             "can_edit": can_edit_registers(request.user),
             "link_form": LinkForm(),
         },

@@ -201,6 +201,10 @@ def test_linking_an_unlinked_grant_is_a_change_another_officer_approves(client, 
     grant.refresh_from_db()
     assert grant.film is None
     assert AuditEvent.objects.filter(action="propose", object_id=str(grant.pk), door="page").exists()
+    # The queue still lists it as unlinked, but as awaiting review rather than with a second link form.
+    queue = client.get(reverse("staff:queue")).content.decode()
+    assert "A change awaits review" in queue
+    assert reverse("staff:grant-link", args=[grant.pk]) not in queue
     _approve_pending(client, grant, officer2)
     assert grant.film == film
     assert grant.source_data["filmProject"]["code"] == film.code
