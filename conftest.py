@@ -107,6 +107,16 @@ def _reference_data_after_flush(request):
     create_roles(Group)
 
 
+@pytest.fixture(autouse=True)
+def _default_language_after_each_test():
+    """A request under /kk/ or /ru/ leaves its language active in the test thread (nothing resets it after
+    the response); without this, a later test's reverse() and pages would be in that language."""
+    yield
+    from django.utils import translation
+
+    translation.deactivate()
+
+
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup, django_db_blocker):
     """Let go of the test database at the end: a child process a test started (a killed import, a worker)

@@ -2,6 +2,11 @@
 
 Every auditor report and the audit-trail export build a `Table`; the page and both downloads render that
 one object, so a number cannot differ between them. Money is exact Decimal throughout.
+
+Language: the title, note, column labels and filter labels are page text (lazy translations) and follow the
+page's language, as do the stamp and the XLSX preamble. The cells are data: they never depend on the language,
+so a report's CSV is the same file from /kk/, /ru/ and /en/; its header row is the column keys, and the
+X-As-Of header is always English.
 """
 
 from __future__ import annotations
@@ -13,7 +18,8 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.http import HttpResponse
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext
 
 MONEY, COUNT, RATIO, TEXT, DATE, MOMENT = "money", "count", "ratio", "text", "date", "moment"
 RATIO_PLACES = Decimal("0.000001")
@@ -22,7 +28,7 @@ RATIO_PLACES = Decimal("0.000001")
 @dataclass(frozen=True)
 class Column:
     key: str
-    label: str
+    label: str  # usually a lazy translation: rendered in the page's language
     kind: str = TEXT
 
 
@@ -46,11 +52,19 @@ class Table:
         return [self.cells(r) for r in self.rows]
 
     def stamp(self) -> str:
+        """The "As of: last ticket sale included …, computed …" line in the active language (the X-As-Of
+        header asks for English). Its words are those of the public pages' "as of" lines, so both read alike."""
         parts = []
         if self.as_of:
-            parts.append(f"last ticket sale included {timezone.localtime(self.as_of):%Y-%m-%d %H:%M}")
-        parts.append(f"computed {timezone.localtime(self.computed_at):%Y-%m-%d %H:%M}")
-        return "As of: " + ", ".join(parts)
+            parts.append(f"{gettext('last ticket sale included')} {timezone.localtime(self.as_of):%Y-%m-%d %H:%M}")
+        parts.append(f"{gettext('computed')} {timezone.localtime(self.computed_at):%Y-%m-%d %H:%M}")
+        return f"{gettext('As of')}: " + ", ".join(parts)
+
+    def filters_line(self) -> str:
+        """The filters used, in words ("Filters: Funder = …"), or "" when none: for the page and the XLSX."""
+        if not self.filters:
+            return ""
+        return gettext("Filters:") + " " + "; ".join(f"{k} = {v}" for k, v in self.filters.items())
 
 
 def cell_text(value, kind: str) -> str:
@@ -72,10 +86,19 @@ def cell_text(value, kind: str) -> str:
     return str(value)
 
 
+def in_english(instance, attribute: str) -> str:
+    """An attribute that follows the language (a film's display_title, a get_FOO_display label), read in
+    English: for cells, which are data; a report's CSV must be the same file whatever its URL's language."""
+    with translation.override("en"):
+        value = getattr(instance, attribute)
+        return value() if callable(value) else value
+
+
 def _preamble(table: Table) -> list[list[str]]:
-    lines = [[table.title], [table.stamp()]]
+    # str(): the title is a lazy translation, which openpyxl cannot store.
+    lines = [[str(table.title)], [table.stamp()]]
     if table.filters:
-        lines.append(["Filters: " + "; ".join(f"{k} = {v}" for k, v in table.filters.items())])
+        lines.append([table.filters_line()])
     return lines
 
 
@@ -150,5 +173,6 @@ def download(table: Table, fmt: str) -> HttpResponse:
             as_xlsx(table), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
         )
     response["Content-Disposition"] = f'attachment; filename="{table.slug}-{stamp}.{fmt}"'
-    response["X-As-Of"] = table.stamp()
+    with translation.override("en"):  # a header is read by programs: one language, whatever the URL's
+        response["X-As-Of"] = table.stamp()
     return response

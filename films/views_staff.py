@@ -7,7 +7,7 @@ from django.core.paginator import Paginator
 from django.db.models import Q
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.dateparse import parse_date
-from django.utils.translation import gettext, pgettext_lazy
+from django.utils.translation import gettext, gettext_lazy, pgettext_lazy
 
 from .audit import Actor
 from .choices import Door
@@ -210,17 +210,17 @@ def audit_table(params) -> Table:
     events = audit_events(params)
     return Table(
         slug="audit-trail",
-        title="Audit trail",
+        title=gettext_lazy("Audit trail"),
         columns=[
-            Column("at", "When", MOMENT),
-            Column("actor", "Who"),
-            Column("door", "Door"),
-            Column("action", "Action"),
-            Column("object_type", "Record type"),
-            Column("object_id", "Record id"),
-            Column("object_repr", "Record"),
-            Column("before", "Before"),
-            Column("after", "After"),
+            Column("at", gettext_lazy("When"), MOMENT),
+            Column("actor", gettext_lazy("Who")),
+            Column("door", gettext_lazy("Door")),
+            Column("action", gettext_lazy("Action")),
+            Column("object_type", gettext_lazy("Record type")),
+            Column("object_id", gettext_lazy("Record id")),
+            Column("object_repr", gettext_lazy("Record")),
+            Column("before", gettext_lazy("Before")),
+            Column("after", gettext_lazy("After")),
         ],
         rows=[
             {

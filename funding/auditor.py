@@ -3,6 +3,9 @@
 Figures are those of metrics.md, read from the stored film metrics and the funded-vs-released selector,
 so an auditor's number equals the public report's and the film pages'. Only approved (published) grants
 count towards money figures; the unlinked-grants list shows pending ones too, marked.
+
+Titles, notes, column and filter labels are lazy translations (page text); the cells stay language-free
+(films/tables.py), so a choice's label or a film's title in a cell is its English one (in_english).
 """
 
 from __future__ import annotations
@@ -15,12 +18,13 @@ from decimal import Decimal
 from django.conf import settings
 from django.db.models import Max
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from boxoffice.choices import AnomalyKind
 from boxoffice.staff_selectors import cinema_completeness, flagged_anomalies, last_sale_included
 from films.choices import FilmStatus
 from films.models import Film, Organisation
-from films.tables import COUNT, DATE, MOMENT, MONEY, RATIO, Column, Table
+from films.tables import COUNT, DATE, MOMENT, MONEY, RATIO, Column, Table, in_english
 
 from .metrics import _ratio
 from .models import FilmMetrics, Grant, Programme
@@ -65,14 +69,15 @@ def _anomaly_kinds():
 def _regions():
     from films.models import Region
 
-    return [(r.code, r.name_en) for r in Region.objects.order_by("name_en")]
+    # Named and sorted in the page's language, like the region choice of the cinema form.
+    return sorted(((r.code, r.name) for r in Region.objects.all()), key=lambda choice: choice[1])
 
 
-FUNDER = Filter("funder", "Funder", _funders)
-PROGRAMME = Filter("programme", "Programme", _programmes)
-COHORT = Filter("cohort", "Cohort year", _cohorts)
-KIND = Filter("kind", "Anomaly", _anomaly_kinds)
-REGION = Filter("region", "Region", _regions)
+FUNDER = Filter("funder", _("Funder"), _funders)
+PROGRAMME = Filter("programme", _("Programme"), _programmes)
+COHORT = Filter("cohort", _("Cohort year"), _cohorts)
+KIND = Filter("kind", _("Anomaly"), _anomaly_kinds)
+REGION = Filter("region", _("Region"), _regions)
 
 
 def _int(params, name):
@@ -86,7 +91,7 @@ def _described(params, filters: list[Filter]) -> dict[str, str]:
     for f in filters:
         value = str(params.get(f.name) or "")
         if value:
-            out[f.label] = dict(f.choices()).get(value, value)
+            out[str(f.label)] = str(dict(f.choices()).get(value, value))
     return out
 
 
@@ -106,15 +111,15 @@ def funded_vs_released_table(params) -> Table:
         rows.append(report.total)
     return Table(
         slug="funded-vs-released",
-        title="Funded vs released, by cohort year",
+        title=_("Funded vs released, by cohort year"),
         columns=[
-            Column("year", "Cohort year"),
-            Column("films_funded", "Films funded", COUNT),
-            Column("awarded", "Awarded, KZT", MONEY),
-            Column("films_released", "Films released", COUNT),
-            Column("released_share", "Released share", RATIO),
-            Column("gross", "Gross, KZT", MONEY),
-            Column("return_on_funding", "Return on funding", RATIO),
+            Column("year", _("Cohort year")),
+            Column("films_funded", _("Films funded"), COUNT),
+            Column("awarded", _("Awarded, KZT"), MONEY),
+            Column("films_released", _("Films released"), COUNT),
+            Column("released_share", _("Released share"), RATIO),
+            Column("gross", _("Gross, KZT"), MONEY),
+            Column("return_on_funding", _("Return on funding"), RATIO),
         ],
         rows=[
             {
@@ -130,7 +135,7 @@ def funded_vs_released_table(params) -> Table:
         ],
         as_of=report.as_of_sale,
         filters=_described(params, [FUNDER, PROGRAMME, COHORT]),
-        note="metrics.md: cohort = award year of the film's earliest KZT grant; only approved grants count.",
+        note=_("metrics.md: cohort = award year of the film's earliest KZT grant; only approved grants count."),
     )
 
 
@@ -178,8 +183,8 @@ def stalled_projects_table(params, today: datetime.date | None = None) -> Table:
         rows.append(
             {
                 "film_code": film.code,
-                "title": film.display_title,
-                "status": film.get_status_display(),
+                "title": in_english(film, "display_title"),
+                "status": in_english(film, "get_status_display"),
                 "planned_release": film.planned_release,
                 "last_status_change": last_change,
                 "days_since_change": (today - last_change).days,
@@ -190,23 +195,25 @@ def stalled_projects_table(params, today: datetime.date | None = None) -> Table:
         )
     return Table(
         slug="stalled-projects",
-        title="Stalled projects",
+        title=_("Stalled projects"),
         columns=[
-            Column("film_code", "Film"),
-            Column("title", "Title"),
-            Column("status", "Status"),
-            Column("planned_release", "Planned release", DATE),
-            Column("last_status_change", "Last status change", DATE),
-            Column("days_since_change", "Days since change", COUNT),
-            Column("awarded_kzt", "Awarded, KZT", MONEY),
-            Column("disbursed_kzt", "Disbursed, KZT", MONEY),
-            Column("reasons", "Why stalled"),
+            Column("film_code", _("Film")),
+            Column("title", _("Title")),
+            Column("status", _("Status")),
+            Column("planned_release", _("Planned release"), DATE),
+            Column("last_status_change", _("Last status change"), DATE),
+            Column("days_since_change", _("Days since change"), COUNT),
+            Column("awarded_kzt", _("Awarded, KZT"), MONEY),
+            Column("disbursed_kzt", _("Disbursed, KZT"), MONEY),
+            Column("reasons", _("Why stalled")),
         ],
         rows=rows,
         as_of=_funding_stamp(funded_ids),
         filters=_described(params, [FUNDER, PROGRAMME]),
-        note="Funded (an approved grant), not released, and the planned release passed or no status change "
-        "for 12 months (or abandoned).",
+        note=_(
+            "Funded (an approved grant), not released, and the planned release passed or no status change "
+            "for 12 months (or abandoned)."
+        ),
     )
 
 
@@ -223,7 +230,7 @@ def return_on_funding_table(params) -> Table:
         {
             "rank": i,
             "film_code": m.film.code,
-            "title": m.film.display_title,
+            "title": in_english(m.film, "display_title"),
             "cohort_year": m.cohort_year,
             "awarded_kzt": m.awarded_kzt,
             "gross": m.gross,
@@ -236,24 +243,26 @@ def return_on_funding_table(params) -> Table:
     ]
     return Table(
         slug="return-on-funding",
-        title="Return on funding ranking",
+        title=_("Return on funding ranking"),
         columns=[
-            Column("rank", "Rank", COUNT),
-            Column("film_code", "Film"),
-            Column("title", "Title"),
-            Column("cohort_year", "Cohort"),
-            Column("awarded_kzt", "Awarded, KZT", MONEY),
-            Column("gross", "Gross, KZT", MONEY),
-            Column("admissions", "Admissions", COUNT),
-            Column("return_on_funding", "Return on funding", RATIO),
-            Column("net_return_on_funding", "Net return on funding", RATIO),
-            Column("funding_per_admission", "Funding per admission, KZT", MONEY),
+            Column("rank", _("Rank"), COUNT),
+            Column("film_code", _("Film")),
+            Column("title", _("Title")),
+            Column("cohort_year", _("Cohort")),
+            Column("awarded_kzt", _("Awarded, KZT"), MONEY),
+            Column("gross", _("Gross, KZT"), MONEY),
+            Column("admissions", _("Admissions"), COUNT),
+            Column("return_on_funding", _("Return on funding"), RATIO),
+            Column("net_return_on_funding", _("Net return on funding"), RATIO),
+            Column("funding_per_admission", _("Funding per admission, KZT"), MONEY),
         ],
         rows=rows,
         as_of=_funding_stamp(),
         filters=_described(params, [COHORT]),
-        note="metrics.md: return on funding = gross / awarded (KZT grants); funding per admission = "
-        "awarded / admissions, empty without admissions.",
+        note=_(
+            "metrics.md: return on funding = gross / awarded (KZT grants); funding per admission = "
+            "awarded / admissions, empty without admissions."
+        ),
     )
 
 
@@ -303,21 +312,21 @@ def recipients_table(params) -> Table:
     rows.sort(key=lambda r: (-r["awarded_kzt"], r["recipient"]))
     return Table(
         slug="recipients",
-        title="Recipients",
+        title=_("Recipients"),
         columns=[
-            Column("recipient", "Recipient"),
-            Column("grants", "Grants", COUNT),
-            Column("films", "Films", COUNT),
-            Column("films_released", "Films released", COUNT),
-            Column("awarded_kzt", "Awarded, KZT", MONEY),
-            Column("awarded_other", "Awarded, other currencies"),
-            Column("gross", "Gross of their films, KZT", MONEY),
-            Column("share_of_funding", "Share of all KZT funding", RATIO),
+            Column("recipient", _("Recipient")),
+            Column("grants", _("Grants"), COUNT),
+            Column("films", _("Films"), COUNT),
+            Column("films_released", _("Films released"), COUNT),
+            Column("awarded_kzt", _("Awarded, KZT"), MONEY),
+            Column("awarded_other", _("Awarded, other currencies")),
+            Column("gross", _("Gross of their films, KZT"), MONEY),
+            Column("share_of_funding", _("Share of all KZT funding"), RATIO),
         ],
         rows=rows,
         as_of=_funding_stamp(all_films),
         filters=_described(params, [FUNDER, PROGRAMME]),
-        note="Totals are never added across currencies; the share is of all approved KZT grants shown.",
+        note=_("Totals are never added across currencies; the share is of all approved KZT grants shown."),
     )
 
 
@@ -328,26 +337,26 @@ def completeness_table(params) -> Table:
     rows = cinema_completeness(region_code=str(params.get("region") or ""))
     return Table(
         slug="data-completeness",
-        title="Data completeness per cinema",
+        title=_("Data completeness per cinema"),
         columns=[
-            Column("cinema_code", "Cinema"),
-            Column("cinema_name", "Name"),
-            Column("region", "Region"),
-            Column("connected", "Connected"),
-            Column("connected_since", "Connected since", DATE),
-            Column("last_batch_at", "Last batch", MOMENT),
-            Column("days_silent", "Days silent", COUNT),
-            Column("records_received", "Records received", COUNT),
-            Column("accepted", "Accepted", COUNT),
-            Column("rejected", "Rejected", COUNT),
-            Column("held", "Held", COUNT),
-            Column("rejected_share", "Rejected share", RATIO),
-            Column("held_share", "Held share", RATIO),
+            Column("cinema_code", _("Cinema")),
+            Column("cinema_name", _("Name")),
+            Column("region", _("Region")),
+            Column("connected", _("Connected")),
+            Column("connected_since", _("Connected since"), DATE),
+            Column("last_batch_at", _("Last batch"), MOMENT),
+            Column("days_silent", _("Days silent"), COUNT),
+            Column("records_received", _("Records received"), COUNT),
+            Column("accepted", _("Accepted"), COUNT),
+            Column("rejected", _("Rejected"), COUNT),
+            Column("held", _("Held"), COUNT),
+            Column("rejected_share", _("Rejected share"), RATIO),
+            Column("held_share", _("Held share"), RATIO),
         ],
         rows=rows,
         as_of=last_sale_included(),
         filters=_described(params, [REGION]),
-        note="Days silent: since the last batch with this cinema's records (or since connection, if none).",
+        note=_("Days silent: since the last batch with this cinema's records (or since connection, if none)."),
     )
 
 
@@ -359,7 +368,7 @@ def anomalies_table(params) -> Table:
     rows = [
         {
             "flagged_at": a.flagged_at,
-            "kind": a.get_kind_display(),
+            "kind": in_english(a, "get_kind_display"),
             "cinema": a.screening.cinema.code,
             "screen": a.screening.screen.name,
             "screening_start": a.screening.starts_at,
@@ -372,17 +381,17 @@ def anomalies_table(params) -> Table:
     ]
     return Table(
         slug="anomalies",
-        title="Anomalies flagged in sales",
+        title=_("Anomalies flagged in sales"),
         columns=[
-            Column("flagged_at", "Flagged", MOMENT),
-            Column("kind", "Kind"),
-            Column("cinema", "Cinema"),
-            Column("screen", "Screen"),
-            Column("screening_start", "Screening", MOMENT),
-            Column("film_code", "Film"),
-            Column("transaction_id", "Transaction"),
-            Column("batch", "Batch", COUNT),
-            Column("detail", "Detail"),
+            Column("flagged_at", _("Flagged"), MOMENT),
+            Column("kind", _("Kind")),
+            Column("cinema", _("Cinema")),
+            Column("screen", _("Screen")),
+            Column("screening_start", _("Screening"), MOMENT),
+            Column("film_code", _("Film")),
+            Column("transaction_id", _("Transaction")),
+            Column("batch", _("Batch"), COUNT),
+            Column("detail", _("Detail")),
         ],
         rows=rows,
         as_of=last_sale_included(),
@@ -412,22 +421,22 @@ def unlinked_grants_table(params) -> Table:
     ]
     return Table(
         slug="unlinked-grants",
-        title="Unlinked grants",
+        title=_("Unlinked grants"),
         columns=[
-            Column("identifier", "Grant"),
-            Column("title", "Title"),
-            Column("film_code_named", "Film code named"),
-            Column("currency", "Currency"),
-            Column("amount_awarded", "Amount awarded", MONEY),
-            Column("award_date", "Award date", DATE),
-            Column("funder", "Funder"),
-            Column("recipient", "Recipient"),
-            Column("approved", "Approved"),
+            Column("identifier", _("Grant")),
+            Column("title", _("Title")),
+            Column("film_code_named", _("Film code named")),
+            Column("currency", _("Currency")),
+            Column("amount_awarded", _("Amount awarded"), MONEY),
+            Column("award_date", _("Award date"), DATE),
+            Column("funder", _("Funder")),
+            Column("recipient", _("Recipient")),
+            Column("approved", _("Approved")),
         ],
         rows=rows,
         as_of=None,
         filters=_described(params, [FUNDER]),
-        note="Grants naming no registered film; amounts in each grant's own currency.",
+        note=_("Grants naming no registered film; amounts in each grant's own currency."),
     )
 
 
@@ -443,13 +452,13 @@ REPORTS = {
     r.slug: r
     for r in [
         Report(
-            "funded-vs-released", "Funded vs released", funded_vs_released_table, [FUNDER, PROGRAMME, COHORT]
+            "funded-vs-released", _("Funded vs released"), funded_vs_released_table, [FUNDER, PROGRAMME, COHORT]
         ),
-        Report("stalled-projects", "Stalled projects", stalled_projects_table, [FUNDER, PROGRAMME]),
-        Report("return-on-funding", "Return on funding ranking", return_on_funding_table, [COHORT]),
-        Report("recipients", "Recipients", recipients_table, [FUNDER, PROGRAMME]),
-        Report("data-completeness", "Data completeness per cinema", completeness_table, [REGION]),
-        Report("anomalies", "Anomalies", anomalies_table, [KIND]),
-        Report("unlinked-grants", "Unlinked grants", unlinked_grants_table, [FUNDER]),
+        Report("stalled-projects", _("Stalled projects"), stalled_projects_table, [FUNDER, PROGRAMME]),
+        Report("return-on-funding", _("Return on funding ranking"), return_on_funding_table, [COHORT]),
+        Report("recipients", _("Recipients"), recipients_table, [FUNDER, PROGRAMME]),
+        Report("data-completeness", _("Data completeness per cinema"), completeness_table, [REGION]),
+        Report("anomalies", _("Anomalies"), anomalies_table, [KIND]),
+        Report("unlinked-grants", _("Unlinked grants"), unlinked_grants_table, [FUNDER]),
     ]
 }
