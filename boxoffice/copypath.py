@@ -395,33 +395,43 @@ def _within_batch(cur):
         )
         # A rejected first occurrence lets the key's next occurrence be judged afresh, which may change the
         # film of a screening for every later record: settle everything up to the first such record only.
-        cur.execute(_q("SELECT min(pos) FROM {verdict} WHERE outcome = 'rejected' AND copies > 1"))
-        upto = cur.fetchone()[0]
-        upto = 2**31 - 1 if upto is None else upto
+        cur.execute(_q("SELECT min(pos) FILTER (WHERE outcome = 'rejected' AND copies > 1), "
+                       "bool_or(copies > 1) FROM {verdict}"))
+        upto, repeated = cur.fetchone()
         cur.execute(
             _q("""
             UPDATE {st} s SET outcome = v.outcome, field = v.field, reason = v.reason
             FROM {verdict} v WHERE s.pos = v.pos AND v.pos <= %(upto)s
         """),
-            {"upto": upto},
+            {"upto": 2**31 - 1 if upto is None else upto},
         )
-        cur.execute(
-            sql.SQL("""
-            UPDATE {st} s SET
-              outcome = CASE WHEN first.content_hash = s.content_hash THEN 'duplicate' ELSE 'rejected' END,
-              field = 'transaction_id',
-              reason = CASE WHEN first.content_hash = s.content_hash
-                         THEN format('%%s is given earlier in this batch (record %%s)', s.transaction_id,
-                                     h.pos)
-                         ELSE format('conflict: %%s is given earlier in this batch (record %%s)',
-                                     s.transaction_id,
-                                     h.pos) || %(tail)s END
-            FROM {heads} h JOIN {st} first ON first.pos = h.pos
-            WHERE s.outcome IS NULL AND h.copies > 1 AND first.outcome IN ('accepted', 'held')
-              AND s.cinema_id = h.cinema_id AND s.transaction_id = h.transaction_id AND s.pos > h.pos
-        """).format(**NAMES),
-            {"tail": CONFLICT_TAIL},
-        )
+        if repeated:
+            _later_copies(cur)
+        if upto is None:
+            # Every first occurrence is judged, and no rejected one has a later copy to judge afresh: the
+            # later copies were all settled just now. No round is left (saves a pass over the staging table).
+            return
+
+
+def _later_copies(cur):
+    """Later occurrences of a key whose first occurrence was accepted or held: duplicates or conflicts."""
+    cur.execute(
+        sql.SQL("""
+        UPDATE {st} s SET
+          outcome = CASE WHEN first.content_hash = s.content_hash THEN 'duplicate' ELSE 'rejected' END,
+          field = 'transaction_id',
+          reason = CASE WHEN first.content_hash = s.content_hash
+                     THEN format('%%s is given earlier in this batch (record %%s)', s.transaction_id,
+                                 h.pos)
+                     ELSE format('conflict: %%s is given earlier in this batch (record %%s)',
+                                 s.transaction_id,
+                                 h.pos) || %(tail)s END
+        FROM {heads} h JOIN {st} first ON first.pos = h.pos
+        WHERE s.outcome IS NULL AND h.copies > 1 AND first.outcome IN ('accepted', 'held')
+          AND s.cinema_id = h.cinema_id AND s.transaction_id = h.transaction_id AND s.pos > h.pos
+    """).format(**NAMES),
+        {"tail": CONFLICT_TAIL},
+    )
 
 
 def _refunds(cur):
