@@ -348,7 +348,10 @@ def _within_batch(cur):
             SELECT DISTINCT ON (cinema_id, transaction_id) pos, cinema_id, transaction_id, content_hash,
                    screen_id,
                    film_id, screening_start, screen, film_code, cinema_code, start_iso,
-                   count(*) OVER (PARTITION BY cinema_id, transaction_id) AS copies
+                   -- Ordered by pos (the frame still the whole key) so that one sort serves both the
+                   -- window and DISTINCT ON.
+                   count(*) OVER (PARTITION BY cinema_id, transaction_id ORDER BY pos
+                                  ROWS BETWEEN UNBOUNDED PRECEDING AND UNBOUNDED FOLLOWING) AS copies
             FROM {st} WHERE outcome IS NULL
             ORDER BY cinema_id, transaction_id, pos
         """)
