@@ -350,7 +350,6 @@ def raw_as_text(raw) -> dict:
             for k, v in raw.items() if k != "__extra__"}
 
 
-
 _KEY_JSON: dict[str, str] = {}  # a key's JSON text and colon: records repeat the same dozen or so keys
 
 
