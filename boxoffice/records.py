@@ -10,10 +10,12 @@ import codecs
 import datetime
 import hashlib
 import io
+import json
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from decimal import Decimal
+from json.encoder import encode_basestring
 from typing import BinaryIO
 
 import ijson
@@ -258,10 +260,18 @@ def clean_record(position: int, raw: dict) -> SalesRecord:
         raise RowError("record", "must be a JSON object with the fields of ticket-sales/1")
     if "__extra__" in raw:
         raise RowError("row", raw["__extra__"])
-    for name, value in raw.items():
-        # No database text column can hold NUL; a record carrying one is refused, never half-stored.
-        if value.__class__ is str and "\x00" in value:
-            raise RowError(str(name).replace("\x00", "?")[:40], "contains a NUL character (\\u0000); send text only")
+    try:
+        # One look at all the values at once; only a record with a NUL (or a value that is not text) is then
+        # gone through value by value, to name the first offending field.
+        suspect = "\x00" in "".join(raw.values())
+    except TypeError:
+        suspect = True
+    if suspect:
+        for name, value in raw.items():
+            # No database text column can hold NUL; a record carrying one is refused, never half-stored.
+            if value.__class__ is str and "\x00" in value:
+                raise RowError(str(name).replace("\x00", "?")[:40],
+                               "contains a NUL character (\\u0000); send text only")
     cinema = _text(raw, "cinema_code")
     if not CINEMA_CODE.fullmatch(cinema):
         raise RowError("cinema_code", f"'{cinema}' is not a cinema code (3–32 of A–Z, 0–9, -)" if cinema
@@ -318,8 +328,9 @@ def _utc(moment: datetime.datetime) -> str:
     utc = moment.astimezone(datetime.UTC)
     if utc.year < 1000:  # strftime writes such years unpadded ("999-…"); stored hashes depend on it
         return utc.strftime("%Y-%m-%dT%H:%M:%S.%fZ")
-    # isoformat is some 4× faster than strftime and gives the same text from year 1000 on.
-    return utc.replace(tzinfo=None).isoformat(timespec="microseconds") + "Z"
+    # isoformat is some 4× faster than strftime and gives the same text from year 1000 on; in UTC it always
+    # ends in "+00:00", which becomes the "Z".
+    return utc.isoformat(timespec="microseconds")[:-6] + "Z"
 
 
 def text_of(value, limit: int) -> str:
@@ -338,3 +349,33 @@ def raw_as_text(raw) -> dict:
                                                v if isinstance(v, int) and not isinstance(v, bool) else str(v))
             for k, v in raw.items() if k != "__extra__"}
 
+
+_KEY_JSON: dict[str, str] = {}  # a key's JSON text and colon: records repeat the same dozen or so keys
+
+
+def raw_json(raw) -> str:
+    """`raw_as_text(raw)` as JSON text (parsed as jsonb by the database, so spacing is free).
+
+    The usual record (every CSV record) holds only text without NUL: its keys and values are encoded with the
+    json module's own string encoder directly, some three times as fast as json.dumps; anything else goes
+    through raw_as_text and json.dumps.
+    """
+    if raw.__class__ is dict and "__extra__" not in raw:
+        try:
+            values = "".join(raw.values())  # TypeError unless every value is text
+        except TypeError:
+            values = "\x00"
+        if "\x00" not in values:
+            parts = []
+            for key, value in raw.items():
+                head = _KEY_JSON.get(key)
+                if head is None:
+                    if key.__class__ is not str or "\x00" in key:
+                        break
+                    head = encode_basestring(key) + ":"
+                    if len(_KEY_JSON) < 256:  # keys of JSON records are the sender's: keep the cache small
+                        _KEY_JSON[key] = head
+                parts.append(head + encode_basestring(value))
+            else:
+                return "{" + ",".join(parts) + "}"
+    return json.dumps(raw_as_text(raw), ensure_ascii=False)

@@ -77,16 +77,22 @@ def read_csv(stream: BinaryIO, *, required: list[str], known: list[str], what: s
 def _rows(text, columns, delimiter, header_line_no) -> Iterator[tuple[int, dict[str, str]]]:
     reader = csv.reader(text, delimiter=delimiter, strict=True)
     width = len(columns)
+    all_named = all(columns)
     try:
         for values in reader:
             # reader.line_num counts physical lines read after the header line.
             line = header_line_no + reader.line_num
-            if not values or all(not v.strip() for v in values):
+            joined = "".join(values)  # blank only if every value is, NUL-free only if every value is
+            if not joined.strip():
                 continue
-            if any("\x00" in v for v in values):
+            if "\x00" in joined:
                 raise FileRejected(f"Line {line} holds a NUL byte: the file is not plain text. Export it again "
                                    "as 'CSV UTF-8' and send it again.")
-            row = {columns[i]: (values[i].strip() if i < len(values) else "") for i in range(width) if columns[i]}
+            if all_named and len(values) == width:  # the usual row: as many values as named columns
+                row = dict(zip(columns, map(str.strip, values), strict=True))
+            else:
+                row = {columns[i]: (values[i].strip() if i < len(values) else "") for i in range(width)
+                       if columns[i]}
             if len(values) > width:
                 row["__extra__"] = f"has {len(values)} values but the header names {width} columns"
             yield line, row
