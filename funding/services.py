@@ -489,8 +489,7 @@ def propose_link(*, grant: Grant, film: Film, actor: Actor) -> tuple[GrantChange
     """An officer names the film an unlinked grant funded: a change of the grant, so another officer
     approves it before the film's public figures count the grant."""
     grant = Grant.objects.select_for_update().get(pk=grant.pk)
-    _check_no_pending_change_by_another(grant.changes.filter(status=ChangeStatus.PENDING).first(), actor)
-    data = latest_version(grant)
+    data = latest_version(grant)  # propose_grant refuses it if that is another officer's pending version
     data["filmProject"] = {"code": film.code, "title": film.title}
     _, change, outcome = propose_grant(data=clean_grant(data), actor=actor)
     return change, outcome
@@ -505,6 +504,7 @@ def propose_disbursement(*, grant: Grant, kind: str, amount: Decimal, date: date
     grant = Grant.objects.select_for_update().get(pk=grant.pk)
     if amount is None or amount <= 0:
         raise ValidationError({"amount": gettext("Give a positive amount; choose 'recovery' for money returned.")})
+    # Before the recovery bound: that bound must not be worked out on another officer's pending version.
     _check_no_pending_change_by_another(grant.changes.filter(status=ChangeStatus.PENDING).first(), actor)
     data = latest_version(grant)
     currency = str(data.get("currency") or grant.currency).upper()

@@ -265,15 +265,8 @@ def grant_disburse(request, grant_id):
                 },
             )
             return redirect("staff:grant", grant_id=grant.pk)
-    return render(
-        request,
-        "staff/simple_form.html",
-        {
-            "form": form,
-            "title": gettext("Propose a disbursement or recovery: %(identifier)s") % {"identifier": grant.identifier},
-            "back": ("staff:grant", grant.pk),
-        },
-    )
+    title = gettext("Propose a disbursement or recovery: %(identifier)s") % {"identifier": grant.identifier}
+    return _grant_form_page(request, grant, form, title)
 
 
 @register_editor
@@ -299,15 +292,14 @@ def grant_link(request, grant_id):
                 % {"identifier": grant.identifier, "code": form.film.code, "next": _awaits_approval(grant)},
             )
         return redirect("staff:grant", grant_id=grant.pk)
-    return render(
-        request,
-        "staff/simple_form.html",
-        {
-            "form": form,
-            "title": gettext("Link grant %(identifier)s to a film") % {"identifier": grant.identifier},
-            "back": ("staff:grant", grant.pk),
-        },
-    )
+    title = gettext("Link grant %(identifier)s to a film") % {"identifier": grant.identifier}
+    return _grant_form_page(request, grant, form, title)
+
+
+def _grant_form_page(request, grant: Grant, form, title: str):
+    """A one-form page about a grant (a disbursement, a link) with its way back to the grant."""
+    return render(request, "staff/simple_form.html",
+                  {"form": form, "title": title, "back": ("staff:grant", grant.pk)})
 
 
 @register_editor
