@@ -30,14 +30,24 @@ class Actor:
         return self.label or self.door
 
 
-def _jsonable(value):
+def jsonable(value):
+    """`value` with every Decimal, date and record made JSON-safe, nested ones too, and exactly: a Decimal
+    becomes its digits as a string (never a float, which would turn 12345678901234567.89 into …568)."""
     if isinstance(value, Decimal):
         return str(value)
-    if isinstance(value, datetime.datetime | datetime.date):
+    if isinstance(value, datetime.datetime | datetime.date | datetime.time):
         return value.isoformat()
     if isinstance(value, models.Model):
         return value.pk
+    if isinstance(value, dict):
+        return {str(k): jsonable(v) for k, v in value.items()}
+    if isinstance(value, list | tuple | set | frozenset):
+        items = [jsonable(v) for v in value]
+        return sorted(items, key=str) if isinstance(value, set | frozenset) else items
     return value
+
+
+_jsonable = jsonable  # the name older callers know
 
 
 def snapshot(instance: models.Model | None, fields: list[str] | None = None) -> dict | None:
@@ -57,6 +67,7 @@ def snapshot(instance: models.Model | None, fields: list[str] | None = None) -> 
 def record_change(*, actor: Actor, action: str, instance: models.Model, before: dict | None,
                   after: dict | None, object_id: str | None = None) -> AuditEvent | None:
     """Append one audit event; a no-op when nothing changed."""
+    before, after = jsonable(before), jsonable(after)
     if action == "update" and before == after:
         return None
     user = actor.user if getattr(actor.user, "is_authenticated", False) else None

@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import copy
 import datetime
-import json
 from decimal import Decimal, InvalidOperation
 from functools import partial
 from typing import BinaryIO
@@ -13,7 +12,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext
 
-from films.audit import Actor, record_change, snapshot
+from films.audit import Actor, jsonable, record_change, snapshot
 from films.importing import RegisterImportReport, RowError
 from films.models import Film
 from films.services import get_or_create_organisation
@@ -175,7 +174,7 @@ def clean_grant(grant: dict) -> dict:
 def _grant_picture(grant: Grant) -> dict:
     pic = snapshot(grant, fields=None)
     pic.pop("source_data", None)
-    pic["source_data"] = json.loads(exactjson.dumps(grant.source_data))
+    pic["source_data"] = jsonable(grant.source_data)
     pic["disbursements"] = [
         {"identifier": d.identifier, "kind": d.kind, "amount": str(d.amount), "currency": d.currency,
          "date": d.date.isoformat(), "note": d.note} for d in grant.disbursements.order_by("identifier")]
@@ -413,7 +412,7 @@ def propose_grant(*, data: dict, actor: Actor) -> tuple[Grant, GrantChange | Non
                                         door=actor.door, proposed_by=_user_of(actor),
                                         proposed_by_label=actor.display)
     record_change(actor=actor, action="propose", instance=grant, before=_grant_picture(grant),
-                  after={"change": change.pk, "proposed": json.loads(exactjson.dumps(data["source"]))})
+                  after={"change": change.pk, "proposed": jsonable(data["source"])})
     return grant, change, outcome
 
 
@@ -422,8 +421,8 @@ def approve_grant_change(*, change: GrantChange, actor: Actor) -> Grant:
     """A different officer approves: the proposed version becomes the grant the public sees."""
     change = GrantChange.objects.select_for_update().select_related("grant").get(pk=change.pk)
     _check_reviewer(change, actor)
+    before = _grant_picture(change.grant)  # the approved version, before the proposal is applied
     grant, _ = upsert_grant(data=clean_grant(change.proposed), actor=actor, published=True)
-    before = _grant_picture(grant)
     if not grant.published:
         grant.published = True
         grant.save(update_fields=["published", "updated_at"])
