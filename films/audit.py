@@ -2,6 +2,8 @@
 from __future__ import annotations
 
 import datetime
+import getpass
+import os
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -21,13 +23,22 @@ class Actor:
 
     @classmethod
     def command(cls, name: str) -> Actor:
-        return cls(door=Door.COMMAND, label=f"manage.py {name}")
+        """A management command: the label names the operating-system user who ran it."""
+        return cls(door=Door.COMMAND, label=f"cli:{os_user()} manage.py {name}"[:150])
 
     @property
     def display(self) -> str:
         if self.user is not None and getattr(self.user, "is_authenticated", False):
             return self.user.get_username()
         return self.label or self.door
+
+
+def os_user() -> str:
+    """Who runs this process, for the audit trail of the command line (uid when there is no name)."""
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):  # no login name in the environment and no passwd entry (some containers)
+        return f"uid {os.getuid()}"
 
 
 def jsonable(value):
