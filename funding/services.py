@@ -472,6 +472,12 @@ def latest_version(grant: Grant) -> dict:
     pending = grant.changes.filter(status=ChangeStatus.PENDING).first()
     if pending is not None:
         return copy.deepcopy(pending.proposed)
+    return approved_version(grant)
+
+
+def approved_version(grant: Grant) -> dict:
+    """The approved grant as 360Giving data, with every disbursement recorded against it: what a proposal
+    replaces when approved, so the reviewer's side-by-side view compares against it."""
     # The approved source as given (organisations as the publisher named them, which resolve to the same
     # records, aliases and merges included), plus any disbursement recorded outside it (the admin).
     data = exactjson.loads(exactjson.dumps(grant.source_data))

@@ -32,6 +32,7 @@ from .forms import DisbursementForm, GrantForm, LinkForm, ReviewForm, UploadForm
 from .models import Grant, GrantChange
 from .services import (
     approve_grant_change,
+    approved_version,
     clean_grant,
     import_grants,
     propose_disbursement,
@@ -39,6 +40,7 @@ from .services import (
     propose_link,
     reject_grant_change,
 )
+from .versions import changed_fields
 
 
 def _awaits_approval(grant: Grant) -> str:
@@ -206,7 +208,7 @@ def grant_detail(request, grant_id):
         Grant.objects.select_related("funder", "recipient", "programme", "film"), pk=grant_id
     )
     pending = grant.changes.filter(status=ChangeStatus.PENDING).select_related("proposed_by").first()
-    versions = None
+    versions = changes = None
     if pending is not None:
         approved = _version_of_grant(grant) if grant.published else {}
         proposed = _version_of_proposal(pending)
@@ -219,6 +221,8 @@ def grant_detail(request, grant_id):
             )
             for key, label in VERSION_FIELDS
         ]
+        # Every changed field, nested ones included, from the data the approval applies.
+        changes = changed_fields(approved_version(grant) if grant.published else {}, pending.proposed)
     can_edit = can_edit_registers(request.user)
     return render(
         request,
@@ -227,6 +231,7 @@ def grant_detail(request, grant_id):
             "grant": grant,
             "pending": pending,
             "versions": versions,
+            "changes_360": changes,
             "can_edit": can_edit,
             "can_review": can_edit and pending is not None and pending.proposed_by_id != request.user.pk,
             "disbursements": grant.disbursements.order_by("date", "id"),
