@@ -29,6 +29,8 @@ class Actor:
     @property
     def display(self) -> str:
         if self.user is not None and getattr(self.user, "is_authenticated", False):
+            if self.door == Door.COMMAND and self.label:  # an officer named on the command line, and who ran it
+                return f"{self.user.get_username()} ({self.label})"[:150]
             return self.user.get_username()
         return self.label or self.door
 
