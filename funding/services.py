@@ -421,6 +421,8 @@ def approve_grant_change(*, change: GrantChange, actor: Actor) -> Grant:
     """A different officer approves: the proposed version becomes the grant the public sees."""
     change = GrantChange.objects.select_for_update().select_related("grant").get(pk=change.pk)
     _check_reviewer(change, actor)
+    if change.withdraw:
+        return _withdraw(change, actor)
     before = _grant_picture(change.grant)  # the approved version, before the proposal is applied
     grant, _ = upsert_grant(data=clean_grant(change.proposed), actor=actor, published=True)
     if not grant.published:
@@ -539,3 +541,40 @@ def propose_disbursement(*, grant: Grant, kind: str, amount: Decimal, date: date
         raise ValidationError(f"{exc.field}: {exc.reason}") from None
     _, change, outcome = propose_grant(data=cleaned, actor=actor)
     return change, outcome
+
+
+@transaction.atomic
+def propose_withdrawal(*, grant: Grant, actor: Actor, reason: str) -> GrantChange:
+    """An officer proposes to withdraw a published grant (it was never made, or made in error): once a
+    different officer approves, it is unpublished — gone from every public page, export and total — and
+    kept, with its history, for the audit trail. Grants are never deleted."""
+    grant = Grant.objects.select_for_update().get(pk=grant.pk)
+    if not grant.published:
+        raise ValidationError(gettext("Grant %(grant)s is not public: there is nothing to withdraw.")
+                              % {"grant": grant.identifier})
+    if not reason.strip():
+        raise ValidationError({"reason": gettext(
+            "Say why the grant is withdrawn: the reviewer and auditors read it.")})
+    pending = grant.changes.filter(status=ChangeStatus.PENDING).first()
+    _check_no_pending_change_by_another(pending, actor)
+    if pending is not None:
+        pending.status = ChangeStatus.SUPERSEDED
+        pending.save(update_fields=["status"])
+    change = GrantChange.objects.create(grant=grant, withdraw=True, proposed=approved_version(grant),
+                                        door=actor.door, proposed_by=_user_of(actor),
+                                        proposed_by_label=actor.display, withdraw_reason=reason.strip()[:500])
+    record_change(actor=actor, action="propose", instance=grant, before=_grant_picture(grant),
+                  after={"change": change.pk, "withdraw": True, "published": False, "reason": reason[:500]})
+    return change
+
+
+def _withdraw(change: GrantChange, actor: Actor) -> Grant:
+    grant = Grant.objects.select_for_update().get(pk=change.grant_id)
+    before = _grant_picture(grant)
+    grant.published = False
+    grant.save(update_fields=["published", "updated_at"])
+    _close(change, actor, ChangeStatus.APPROVED, "")
+    record_change(actor=actor, action="withdraw", instance=grant, before=before,
+                  after={**_grant_picture(grant), "change": change.pk})
+    queue_metrics_recompute({grant.film_id})
+    return grant
