@@ -263,3 +263,15 @@ def test_admin_exhibitor_share_change_is_audited_and_recomputed(admin_client, ex
     assert event.after["exhibitor_share"] == "0.1000" and event.before["exhibitor_share"] != "0.1000"
     metrics.refresh_from_db()
     assert metrics.exhibitor_share == Decimal("0.1000")
+
+
+@pytest.mark.django_db
+def test_admin_password_change_is_audited_without_the_password(admin_client, officer):
+    url = reverse("admin:auth_user_password_change", args=[officer.pk])
+    new = "another long passphrase 8"
+    response = admin_client.post(url, {"password1": new, "password2": new, "usable_password": "true"})
+    assert response.status_code == 302
+    officer.refresh_from_db()
+    assert officer.check_password(new)
+    event = AuditEvent.objects.filter(action="password", object_id=str(officer.pk)).get()
+    assert event.door == "admin" and new not in str(event.after) and officer.password not in str(event.after)
