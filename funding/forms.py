@@ -160,6 +160,12 @@ class LinkForm(forms.Form):
         return code
 
 
+class WithdrawForm(forms.Form):
+    reason = forms.CharField(max_length=500, label=_("Why withdraw this grant?"),
+                             help_text=_("Once another grant officer approves, the grant leaves every public page, "
+                                         "export and total. It is kept, with its history, for auditors."))
+
+
 class ReviewForm(forms.Form):
     note = forms.CharField(max_length=500, required=False, label=_("Note (for a rejection, say why)"))
 

@@ -85,6 +85,9 @@ class GrantChange(models.Model):
 
     grant = models.ForeignKey(Grant, on_delete=models.PROTECT, related_name="changes")
     is_new = models.BooleanField(default=False, help_text="Proposes a grant that was never published")
+    # Withdrawal: approval takes the grant off everything public (unpublishes it); grants are never deleted.
+    withdraw = models.BooleanField(default=False, help_text="Proposes to withdraw (unpublish) the grant")
+    withdraw_reason = models.CharField(max_length=500, blank=True)
     # The proposed grant in 360Giving terms, as import_grants reads it; approval applies it with upsert_grant.
     proposed = models.JSONField(encoder=ExactJSONEncoder, decoder=ExactJSONDecoder)
     status = models.CharField(max_length=12, choices=ChangeStatus.choices, default=ChangeStatus.PENDING)

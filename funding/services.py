@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import copy
 import datetime
-import json
 from decimal import Decimal, InvalidOperation
 from functools import partial
 from typing import BinaryIO
@@ -13,7 +12,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext
 
-from films.audit import Actor, record_change, snapshot
+from films.audit import Actor, jsonable, record_change, snapshot
 from films.importing import RegisterImportReport, RowError
 from films.models import Film
 from films.services import get_or_create_organisation
@@ -175,7 +174,7 @@ def clean_grant(grant: dict) -> dict:
 def _grant_picture(grant: Grant) -> dict:
     pic = snapshot(grant, fields=None)
     pic.pop("source_data", None)
-    pic["source_data"] = json.loads(exactjson.dumps(grant.source_data))
+    pic["source_data"] = jsonable(grant.source_data)
     pic["disbursements"] = [
         {"identifier": d.identifier, "kind": d.kind, "amount": str(d.amount), "currency": d.currency,
          "date": d.date.isoformat(), "note": d.note} for d in grant.disbursements.order_by("identifier")]
@@ -413,7 +412,7 @@ def propose_grant(*, data: dict, actor: Actor) -> tuple[Grant, GrantChange | Non
                                         door=actor.door, proposed_by=_user_of(actor),
                                         proposed_by_label=actor.display)
     record_change(actor=actor, action="propose", instance=grant, before=_grant_picture(grant),
-                  after={"change": change.pk, "proposed": json.loads(exactjson.dumps(data["source"]))})
+                  after={"change": change.pk, "proposed": jsonable(data["source"])})
     return grant, change, outcome
 
 
@@ -422,8 +421,10 @@ def approve_grant_change(*, change: GrantChange, actor: Actor) -> Grant:
     """A different officer approves: the proposed version becomes the grant the public sees."""
     change = GrantChange.objects.select_for_update().select_related("grant").get(pk=change.pk)
     _check_reviewer(change, actor)
+    if change.withdraw:
+        return _withdraw(change, actor)
+    before = _grant_picture(change.grant)  # the approved version, before the proposal is applied
     grant, _ = upsert_grant(data=clean_grant(change.proposed), actor=actor, published=True)
-    before = _grant_picture(grant)
     if not grant.published:
         grant.published = True
         grant.save(update_fields=["published", "updated_at"])
@@ -473,6 +474,12 @@ def latest_version(grant: Grant) -> dict:
     pending = grant.changes.filter(status=ChangeStatus.PENDING).first()
     if pending is not None:
         return copy.deepcopy(pending.proposed)
+    return approved_version(grant)
+
+
+def approved_version(grant: Grant) -> dict:
+    """The approved grant as 360Giving data, with every disbursement recorded against it: what a proposal
+    replaces when approved, so the reviewer's side-by-side view compares against it."""
     # The approved source as given (organisations as the publisher named them, which resolve to the same
     # records, aliases and merges included), plus any disbursement recorded outside it (the admin).
     data = exactjson.loads(exactjson.dumps(grant.source_data))
@@ -534,3 +541,40 @@ def propose_disbursement(*, grant: Grant, kind: str, amount: Decimal, date: date
         raise ValidationError(f"{exc.field}: {exc.reason}") from None
     _, change, outcome = propose_grant(data=cleaned, actor=actor)
     return change, outcome
+
+
+@transaction.atomic
+def propose_withdrawal(*, grant: Grant, actor: Actor, reason: str) -> GrantChange:
+    """An officer proposes to withdraw a published grant (it was never made, or made in error): once a
+    different officer approves, it is unpublished — gone from every public page, export and total — and
+    kept, with its history, for the audit trail. Grants are never deleted."""
+    grant = Grant.objects.select_for_update().get(pk=grant.pk)
+    if not grant.published:
+        raise ValidationError(gettext("Grant %(grant)s is not public: there is nothing to withdraw.")
+                              % {"grant": grant.identifier})
+    if not reason.strip():
+        raise ValidationError({"reason": gettext(
+            "Say why the grant is withdrawn: the reviewer and auditors read it.")})
+    pending = grant.changes.filter(status=ChangeStatus.PENDING).first()
+    _check_no_pending_change_by_another(pending, actor)
+    if pending is not None:
+        pending.status = ChangeStatus.SUPERSEDED
+        pending.save(update_fields=["status"])
+    change = GrantChange.objects.create(grant=grant, withdraw=True, proposed=approved_version(grant),
+                                        door=actor.door, proposed_by=_user_of(actor),
+                                        proposed_by_label=actor.display, withdraw_reason=reason.strip()[:500])
+    record_change(actor=actor, action="propose", instance=grant, before=_grant_picture(grant),
+                  after={"change": change.pk, "withdraw": True, "published": False, "reason": reason[:500]})
+    return change
+
+
+def _withdraw(change: GrantChange, actor: Actor) -> Grant:
+    grant = Grant.objects.select_for_update().get(pk=change.grant_id)
+    before = _grant_picture(grant)
+    grant.published = False
+    grant.save(update_fields=["published", "updated_at"])
+    _close(change, actor, ChangeStatus.APPROVED, "")
+    record_change(actor=actor, action="withdraw", instance=grant, before=before,
+                  after={**_grant_picture(grant), "change": change.pk})
+    queue_metrics_recompute({grant.film_id})
+    return grant

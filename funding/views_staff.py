@@ -28,17 +28,20 @@ from . import exactjson
 from .auditor import REPORTS
 from .choices import ChangeStatus, DisbursementKind
 from .exports import grants_package
-from .forms import DisbursementForm, GrantForm, LinkForm, ReviewForm, UploadForm
+from .forms import DisbursementForm, GrantForm, LinkForm, ReviewForm, UploadForm, WithdrawForm
 from .models import Grant, GrantChange
 from .services import (
     approve_grant_change,
+    approved_version,
     clean_grant,
     import_grants,
     propose_disbursement,
     propose_grant,
     propose_link,
+    propose_withdrawal,
     reject_grant_change,
 )
+from .versions import changed_fields
 
 
 def _awaits_approval(grant: Grant) -> str:
@@ -206,7 +209,7 @@ def grant_detail(request, grant_id):
         Grant.objects.select_related("funder", "recipient", "programme", "film"), pk=grant_id
     )
     pending = grant.changes.filter(status=ChangeStatus.PENDING).select_related("proposed_by").first()
-    versions = None
+    versions = changes = None
     if pending is not None:
         approved = _version_of_grant(grant) if grant.published else {}
         proposed = _version_of_proposal(pending)
@@ -219,6 +222,10 @@ def grant_detail(request, grant_id):
             )
             for key, label in VERSION_FIELDS
         ]
+        # Every changed field, nested ones included, from the data the approval applies.
+        changes = changed_fields(approved_version(grant) if grant.published else {}, pending.proposed)
+        if pending.withdraw:
+            changes = [("published", "true", "false"), *changes]
     can_edit = can_edit_registers(request.user)
     return render(
         request,
@@ -227,6 +234,7 @@ def grant_detail(request, grant_id):
             "grant": grant,
             "pending": pending,
             "versions": versions,
+            "changes_360": changes,
             "can_edit": can_edit,
             "can_review": can_edit and pending is not None and pending.proposed_by_id != request.user.pk,
             "disbursements": grant.disbursements.order_by("date", "id"),
@@ -293,6 +301,22 @@ def grant_link(request, grant_id):
             )
         return redirect("staff:grant", grant_id=grant.pk)
     title = gettext("Link grant %(identifier)s to a film") % {"identifier": grant.identifier}
+    return _grant_form_page(request, grant, form, title)
+
+
+@register_editor
+def grant_withdraw(request, grant_id):
+    grant = get_object_or_404(Grant, pk=grant_id)
+    form = WithdrawForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            propose_withdrawal(grant=grant, actor=page_actor(request), reason=form.cleaned_data["reason"])
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        else:
+            messages.success(request, gettext("Withdrawal proposed. %(next)s") % {"next": _awaits_approval(grant)})
+        return redirect("staff:grant", grant_id=grant.pk)
+    title = gettext("Withdraw grant %(identifier)s") % {"identifier": grant.identifier}
     return _grant_form_page(request, grant, form, title)
 
 
