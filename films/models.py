@@ -69,7 +69,9 @@ class OrganisationAlias(models.Model):
 
 
 class Genre(models.Model):
-    code = models.SlugField(max_length=40, unique=True)
+    """A genre word as registers give it, in any language and script (`drama`, `драма`, `тарих`), lower case."""
+
+    code = models.CharField(max_length=40, unique=True)
 
     class Meta:
         ordering = ["code"]
