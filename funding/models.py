@@ -62,6 +62,8 @@ class Grant(models.Model):
     film_title = models.CharField(max_length=300, blank=True)
     # The grant as its publisher gave it in 360Giving JSON, so no field the standard defines is dropped.
     source_data = models.JSONField(default=dict, blank=True, encoder=ExactJSONEncoder, decoder=ExactJSONDecoder)
+    # Data-quality warnings of the last load, for staff: e.g. an amount rounded to the cent.
+    data_quality = models.JSONField(default=list, blank=True, help_text="Warnings from the grant's last load")
     published = models.BooleanField(default=True, help_text="False while a new grant awaits approval")
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
