@@ -168,3 +168,9 @@ class FilmMetrics(models.Model):
 
     def __str__(self):
         return f"metrics of {self.film_id} as of {self.computed_at:%Y-%m-%d %H:%M}"
+
+    @property
+    def awarded_home(self):
+        """Awarded in the home currency (settings.HOME_CURRENCY). The column keeps its first name,
+        awarded_kzt, from when the tracker served Kazakhstan only; every reader should use this name."""
+        return self.awarded_kzt
