@@ -62,6 +62,10 @@ class Grant(models.Model):
     film_title = models.CharField(max_length=300, blank=True)
     # The grant as its publisher gave it in 360Giving JSON, so no field the standard defines is dropped.
     source_data = models.JSONField(default=dict, blank=True, encoder=ExactJSONEncoder, decoder=ExactJSONDecoder)
+    # 360Giving extension `repayable`: the part of amountAwarded to be paid back (a fund's refundable support),
+    # and by when. Repayments are recoveries (DisbursementKind.RECOVERY); funding/selectors.repayment_of.
+    repayable_amount = models.DecimalField(null=True, blank=True, **MONEY)
+    repayable_due_date = models.DateField(null=True, blank=True)
     # Data-quality warnings of the last load, for staff: e.g. an amount rounded to the cent.
     data_quality = models.JSONField(default=list, blank=True, help_text="Warnings from the grant's last load")
     published = models.BooleanField(default=True, help_text="False while a new grant awaits approval")

@@ -31,7 +31,7 @@ CSV_COLUMNS = {
     "recipient org:name": None, "funding org:identifier": None, "funding org:name": None,
     "grant programme:title": None, "grant programme:code": None, "planned dates:start date": None,
     "planned dates:end date": None, "amount disbursed": "amountDisbursed", "film project:code": None,
-    "film project:title": None,
+    "film project:title": None, "repayable:amount": None, "repayable:due date": None,
 }
 CSV_REQUIRED = ["identifier", "title", "currency", "amount awarded", "award date", "recipient org:identifier",
                 "recipient org:name", "funding org:identifier", "funding org:name"]
@@ -39,7 +39,7 @@ CSV_REQUIRED = ["identifier", "title", "currency", "amount awarded", "award date
 CENT = Decimal("0.01")
 GRANT_FIELDS = ["identifier", "title", "description", "currency", "amount_awarded", "amount_disbursed",
                 "award_date", "planned_start", "planned_end", "recipient_id", "funder_id", "programme_id",
-                "film_id", "film_code", "film_title"]
+                "film_id", "film_code", "film_title", "repayable_amount", "repayable_due_date"]
 
 
 def schema_problem(grant: dict) -> str | None:
@@ -135,7 +135,34 @@ def csv_row_to_360(row: dict[str, str]) -> dict:
         grant["plannedDates"] = [event]
     if row.get("film project:code"):
         grant["filmProject"] = {"code": row["film project:code"], "title": row.get("film project:title", "")}
+    if row.get("repayable:amount") or row.get("repayable:due date"):
+        repayable = {}
+        if row.get("repayable:amount"):
+            repayable["amount"] = _exact_decimal(row["repayable:amount"], "Repayable:Amount")
+        if row.get("repayable:due date"):
+            repayable["dueDate"] = row["repayable:due date"]
+        grant["repayable"] = repayable
     return grant
+
+
+def _repayable(grant: dict, awarded: Decimal, warnings: list[str]) -> tuple[Decimal | None, datetime.date | None]:
+    """The 360Giving extension `repayable`: {"amount": n, "dueDate": "YYYY-MM-DD"}, the part of amountAwarded
+    to be paid back; 0 ≤ amount ≤ amountAwarded."""
+    value = grant.get("repayable")
+    if value in (None, {}):
+        return None, None
+    if not isinstance(value, dict):
+        raise RowError("repayable", 'must be an object {"amount": n, "dueDate": "YYYY-MM-DD"}')
+    if value.get("amount") in (None, ""):
+        raise RowError("repayable/amount", "required: the part of amountAwarded to be paid back")
+    amount = _decimal(value["amount"], "repayable/amount", warnings)
+    if amount < 0:
+        raise RowError("repayable/amount", "must not be negative")
+    if amount > awarded:
+        raise RowError("repayable/amount", f"{amount} is more than the {awarded} awarded: only part of the "
+                                           "award (or all of it) can be repayable")
+    due = _date(value.get("dueDate"), "repayable/dueDate")
+    return amount, due
 
 
 def clean_grant(grant: dict) -> dict:
@@ -168,6 +195,7 @@ def clean_grant(grant: dict) -> dict:
             "note": tx.get("description") or "",
         })
     recipient = (grant.get("recipientOrganization") or [None])[0]
+    repayable_amount, repayable_due_date = _repayable(grant, amount, warnings)
     return {
         "identifier": grant["id"],
         "title": grant["title"],
@@ -185,6 +213,8 @@ def clean_grant(grant: dict) -> dict:
         "film_code": str(film.get("code") or "")[:32],
         "film_title": str(film.get("title") or "")[:300],
         "disbursements": disbursements,
+        "repayable_amount": repayable_amount,
+        "repayable_due_date": repayable_due_date,
         "warnings": warnings,
         "source": grant,
     }
@@ -217,6 +247,7 @@ def upsert_grant(*, data: dict, actor: Actor, published: bool = True) -> tuple[G
     film = Film.objects.filter(code=data["film_code"]).first() if data["film_code"] else None
     values = {k: data[k] for k in ("title", "description", "currency", "amount_awarded", "amount_disbursed",
                                    "award_date", "planned_start", "planned_end", "film_code", "film_title")}
+    values.update(repayable_amount=data.get("repayable_amount"), repayable_due_date=data.get("repayable_due_date"))
     values.update(recipient=recipient, funder=funder, programme=programme, film=film,
                   source_data=copy.deepcopy(data["source"]), data_quality=list(data.get("warnings") or []))
     grant = Grant.objects.filter(identifier=data["identifier"]).first()

@@ -7,7 +7,7 @@ from rest_framework import serializers
 from films.api.serializers import FilmSerializer, OrganisationSerializer, StatusChangeSerializer
 
 from ..models import Disbursement, FilmMetrics, Grant, Programme
-from ..selectors import is_released, totals_by_currency
+from ..selectors import is_released, repayment_of, totals_by_currency
 
 PER_CURRENCY = {
     "type": "object",
@@ -109,8 +109,22 @@ class DisbursementSerializer(serializers.ModelSerializer):
         fields = ["identifier", "kind", "amount", "currency", "date"]
 
 
+class RepaymentSerializer(serializers.Serializer):
+    """Repayable support (360Giving extension `repayable`): what is to be paid back, what was, what is owed."""
+
+    currency = serializers.CharField()
+    repayable = serializers.DecimalField(max_digits=20, decimal_places=2)
+    due_date = serializers.DateField(allow_null=True)
+    repaid = serializers.DecimalField(max_digits=20, decimal_places=2, help_text="Sum of recoveries")
+    outstanding = serializers.DecimalField(max_digits=20, decimal_places=2, help_text="max(repayable − repaid, 0)")
+    overdue = serializers.DecimalField(max_digits=20, decimal_places=2,
+                                       help_text="The outstanding amount once the due date has passed, else 0")
+
+
 class GrantSerializer(serializers.ModelSerializer):
     """A published grant; `film` is the linked film's code, `film_code` what the source named."""
+
+    repayment = serializers.SerializerMethodField()
 
     funder = OrganisationSerializer(read_only=True)
     recipient = OrganisationSerializer(read_only=True, allow_null=True)
@@ -136,7 +150,13 @@ class GrantSerializer(serializers.ModelSerializer):
             "film",
             "film_code",
             "disbursements",
+            "repayment",
         ]
+
+    @extend_schema_field(RepaymentSerializer(allow_null=True))
+    def get_repayment(self, obj):
+        repayment = repayment_of(obj)
+        return RepaymentSerializer(repayment).data if repayment is not None else None
 
 
 class ProgrammeSerializer(serializers.ModelSerializer):

@@ -83,3 +83,11 @@ def localized(mapping, prefix):
 
     lang = (get_language() or "en")[:2]
     return mapping.get(f"{prefix}_{lang}") or mapping.get(f"{prefix}_en") or ""
+
+
+@register.filter
+def repayment(grant):
+    """The grant's repayable, repaid, outstanding and overdue (funding.selectors.repayment_of), or None."""
+    from funding.selectors import repayment_of
+
+    return repayment_of(grant)
