@@ -18,6 +18,7 @@ from films.importing import RegisterImportReport, RowError
 from films.models import Region
 from films.services import mark_released_by_sales
 from films.tabular import FileRejected, read_csv
+from films.text import clean_name
 
 from .choices import BatchSource, BatchStatus, Outcome
 from .judging import RegisterView, SalesJudge
@@ -69,6 +70,9 @@ def parse_cinema_row(row: dict[str, str]) -> dict:
     for name in ("cinema_name", "city", "screen"):
         if not row.get(name):
             raise RowError(name, "required")
+    for name in ("cinema_name", "city", "chain"):
+        # Any script (Кинотеатр «Ала-Тоо», Бішкек), but no control characters or punctuation-only names.
+        clean_name(row.get(name, ""), name)
     if len(row["screen"]) > 32:
         raise RowError("screen", "at most 32 characters")
     region = find_region(row.get("region", ""))
