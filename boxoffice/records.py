@@ -303,7 +303,7 @@ def clean_record(position: int, raw: dict) -> SalesRecord:
     home = settings.HOME_CURRENCY  # read per record (tests override it), but once
     currency = (_text(raw, "currency") or home).upper()
     if not CURRENCY.fullmatch(currency):
-        raise RowError("currency", f"'{currency}' is not an ISO 4217 code such as KZT")
+        raise RowError("currency", f"'{currency}' is not an ISO 4217 code such as {home}")
     if currency != home:
         raise RowError("currency", f"box office is kept in {home}; report amounts in {home}, not {currency}")
     fmt = _text(raw, "screening_format")

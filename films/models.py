@@ -10,13 +10,25 @@ from django.utils.translation import get_language
 from .choices import Door, FilmKind, FilmStatus
 
 
+class HomeRegionManager(models.Manager):
+    """The regions of the deployment's country (TRACKER_COUNTRY): the only ones a cinema, a filter or a report
+    may name. Read per query, so that a test overriding the country sees its regions."""
+
+    def get_queryset(self):
+        return super().get_queryset().filter(country=settings.TRACKER_COUNTRY)
+
+
 class Region(models.Model):
-    """One of Kazakhstan's 17 regions or 3 cities of republican significance (kz-regions.csv)."""
+    """A region of the deployment's country: for KZ one of the 17 regions or 3 cities of republican
+    significance (kz-regions.csv); elsewhere an ISO 3166-2 subdivision (films/country.py)."""
 
     code = models.CharField(max_length=8, unique=True)
+    country = models.CharField(max_length=2, default="KZ", db_index=True, help_text="ISO 3166-1 alpha-2")
     name_en = models.CharField(max_length=100)
     name_kk = models.CharField(max_length=100)
     name_ru = models.CharField(max_length=100)
+
+    objects = HomeRegionManager()
 
     class Meta:
         ordering = ["name_en"]
@@ -69,7 +81,9 @@ class OrganisationAlias(models.Model):
 
 
 class Genre(models.Model):
-    code = models.SlugField(max_length=40, unique=True)
+    """A genre word as registers give it, in any language and script (`drama`, `драма`, `тарих`), lower case."""
+
+    code = models.CharField(max_length=40, unique=True)
 
     class Meta:
         ordering = ["code"]
@@ -143,7 +157,8 @@ class Film(models.Model):
 
     @property
     def is_domestic(self):
-        return self.origin_country == "KZ"
+        """Made in the deployment's country (TRACKER_COUNTRY) first of all."""
+        return self.origin_country == settings.TRACKER_COUNTRY
 
     @property
     def effective_exhibitor_share(self) -> Decimal:

@@ -31,6 +31,8 @@ COLUMN_OF = {
     "planned_start": "planned dates:start date",
     "planned_end": "planned dates:end date",
     "film_code": "film project:code",
+    "repayable_amount": "repayable:amount",
+    "repayable_due_date": "repayable:due date",
 }
 # Parts of a grant the form owns: on an edit they are replaced, everything else the publisher gave (and the
 # disbursements, proposed on their own form) is kept.
@@ -45,6 +47,7 @@ FORM_OWNED = [
     "grantProgramme",
     "plannedDates",
     "filmProject",
+    "repayable",
 ]
 
 
@@ -59,7 +62,7 @@ class GrantForm(forms.Form):
     title = forms.CharField(max_length=500, label=_("Title"))
     description = forms.CharField(label=_("Description"), widget=forms.Textarea(attrs={"rows": 3}))
     currency = forms.CharField(
-        max_length=3, initial=settings.HOME_CURRENCY, label=_("Currency"), help_text=_("ISO 4217")
+        max_length=3, initial=lambda: settings.HOME_CURRENCY, label=_("Currency"), help_text=_("ISO 4217")
     )
     amount_awarded = forms.DecimalField(max_digits=20, decimal_places=2, min_value=0, label=_("Amount awarded"))
     award_date = _date(_("Award date"))
@@ -80,6 +83,12 @@ class GrantForm(forms.Form):
         label=_("Film code"),
         help_text=_("Leave empty if the film is not registered yet: the grant stays unlinked"),
     )
+
+    repayable_amount = forms.DecimalField(
+        max_digits=20, decimal_places=2, min_value=0, required=False, label=_("Repayable amount"),
+        help_text=_("The part of the amount awarded to be paid back; empty if none"))
+    repayable_due_date = forms.DateField(
+        required=False, label=_("Repayable by"), widget=forms.DateInput(attrs={"type": "date"}))
 
     def __init__(self, *args, grant: Grant | None = None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -108,6 +117,8 @@ class GrantForm(forms.Form):
             "planned_start": d["planned_start"],
             "planned_end": d["planned_end"],
             "film_code": d["film_code"],
+            "repayable_amount": d["repayable_amount"],
+            "repayable_due_date": d["repayable_due_date"],
         }
 
     def clean(self):

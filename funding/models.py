@@ -62,6 +62,12 @@ class Grant(models.Model):
     film_title = models.CharField(max_length=300, blank=True)
     # The grant as its publisher gave it in 360Giving JSON, so no field the standard defines is dropped.
     source_data = models.JSONField(default=dict, blank=True, encoder=ExactJSONEncoder, decoder=ExactJSONDecoder)
+    # 360Giving extension `repayable`: the part of amountAwarded to be paid back (a fund's refundable support),
+    # and by when. Repayments are recoveries (DisbursementKind.RECOVERY); funding/selectors.repayment_of.
+    repayable_amount = models.DecimalField(null=True, blank=True, **MONEY)
+    repayable_due_date = models.DateField(null=True, blank=True)
+    # Data-quality warnings of the last load, for staff: e.g. an amount rounded to the cent.
+    data_quality = models.JSONField(default=list, blank=True, help_text="Warnings from the grant's last load")
     published = models.BooleanField(default=True, help_text="False while a new grant awaits approval")
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -169,3 +175,9 @@ class FilmMetrics(models.Model):
 
     def __str__(self):
         return f"metrics of {self.film_id} as of {self.computed_at:%Y-%m-%d %H:%M}"
+
+    @property
+    def awarded_home(self):
+        """Awarded in the home currency (settings.HOME_CURRENCY). The column keeps its first name,
+        awarded_kzt, from when the tracker served Kazakhstan only; every reader should use this name."""
+        return self.awarded_kzt

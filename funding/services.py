@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import copy
 import datetime
-from decimal import Decimal, InvalidOperation
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from functools import partial
 from typing import BinaryIO
 
@@ -30,14 +30,15 @@ CSV_COLUMNS = {
     "recipient org:name": None, "funding org:identifier": None, "funding org:name": None,
     "grant programme:title": None, "grant programme:code": None, "planned dates:start date": None,
     "planned dates:end date": None, "amount disbursed": "amountDisbursed", "film project:code": None,
-    "film project:title": None,
+    "film project:title": None, "repayable:amount": None, "repayable:due date": None,
 }
 CSV_REQUIRED = ["identifier", "title", "currency", "amount awarded", "award date", "recipient org:identifier",
                 "recipient org:name", "funding org:identifier", "funding org:name"]
 # Fields held in columns; everything else of a grant stays in source_data and goes back out on export.
+CENT = Decimal("0.01")
 GRANT_FIELDS = ["identifier", "title", "description", "currency", "amount_awarded", "amount_disbursed",
                 "award_date", "planned_start", "planned_end", "recipient_id", "funder_id", "programme_id",
-                "film_id", "film_code", "film_title"]
+                "film_id", "film_code", "film_title", "repayable_amount", "repayable_due_date"]
 
 
 def schema_problem(grant: dict) -> str | None:
@@ -66,16 +67,29 @@ def _json_ready(value):
     return value
 
 
-def _decimal(value, field_name: str) -> Decimal:
+def _exact_decimal(value, field_name: str) -> Decimal:
+    """The number exactly as the publisher wrote it (JSON numbers arrive as Decimal, never through float)."""
     if isinstance(value, bool):
         raise RowError(field_name, "must be a number")
     try:
         d = Decimal(str(value).strip())
     except (InvalidOperation, ValueError):
         raise RowError(field_name, f"'{value}' is not a number (no grouping, '.' as decimal point)") from None
-    if not d.is_finite() or d.as_tuple().exponent < -2 and d != d.quantize(Decimal("0.01")):
-        raise RowError(field_name, f"{value} has more than 2 decimal places")
-    return d.quantize(Decimal("0.01"))
+    if not d.is_finite():
+        raise RowError(field_name, f"'{value}' is not a number")
+    return d
+
+
+def _decimal(value, field_name: str, warnings: list[str] | None = None) -> Decimal:
+    """An amount to the cent. 360Giving allows any JSON number, and publishers' spreadsheets leave
+    floating-point artefacts (41133.770000000004): those are rounded half up to the cent, with a data-quality
+    warning naming the number, rather than refused; the publisher's own number stays in source_data."""
+    d = _exact_decimal(value, field_name)
+    cents = d.quantize(CENT, rounding=ROUND_HALF_UP)
+    if cents != d and warnings is not None:
+        warnings.append(f"{field_name}: {d} rounded to the cent as {cents} (more than 2 decimal places, "
+                        "likely a floating-point artefact of the publisher's file)")
+    return cents
 
 
 def _date(value, field_name: str) -> datetime.date | None:
@@ -98,7 +112,9 @@ def csv_row_to_360(row: dict[str, str]) -> dict:
             grant[key] = row[column]
     for money in ("amountAwarded", "amountDisbursed"):
         if money in grant:
-            grant[money] = _decimal(grant[money], "Amount Awarded" if money == "amountAwarded" else "Amount Disbursed")
+            # Exact, as written: clean_grant rounds it to the cent and warns, like a JSON number.
+            grant[money] = _exact_decimal(grant[money], "Amount Awarded" if money == "amountAwarded"
+                                          else "Amount Disbursed")
     grant.setdefault("description", row.get("description", ""))
     grant["recipientOrganization"] = [{"id": row.get("recipient org:identifier", ""),
                                        "name": row.get("recipient org:name", "")}]
@@ -118,7 +134,34 @@ def csv_row_to_360(row: dict[str, str]) -> dict:
         grant["plannedDates"] = [event]
     if row.get("film project:code"):
         grant["filmProject"] = {"code": row["film project:code"], "title": row.get("film project:title", "")}
+    if row.get("repayable:amount") or row.get("repayable:due date"):
+        repayable = {}
+        if row.get("repayable:amount"):
+            repayable["amount"] = _exact_decimal(row["repayable:amount"], "Repayable:Amount")
+        if row.get("repayable:due date"):
+            repayable["dueDate"] = row["repayable:due date"]
+        grant["repayable"] = repayable
     return grant
+
+
+def _repayable(grant: dict, awarded: Decimal, warnings: list[str]) -> tuple[Decimal | None, datetime.date | None]:
+    """The 360Giving extension `repayable`: {"amount": n, "dueDate": "YYYY-MM-DD"}, the part of amountAwarded
+    to be paid back; 0 ≤ amount ≤ amountAwarded."""
+    value = grant.get("repayable")
+    if value in (None, {}):
+        return None, None
+    if not isinstance(value, dict):
+        raise RowError("repayable", 'must be an object {"amount": n, "dueDate": "YYYY-MM-DD"}')
+    if value.get("amount") in (None, ""):
+        raise RowError("repayable/amount", "required: the part of amountAwarded to be paid back")
+    amount = _decimal(value["amount"], "repayable/amount", warnings)
+    if amount < 0:
+        raise RowError("repayable/amount", "must not be negative")
+    if amount > awarded:
+        raise RowError("repayable/amount", f"{amount} is more than the {awarded} awarded: only part of the "
+                                           "award (or all of it) can be repayable")
+    due = _date(value.get("dueDate"), "repayable/dueDate")
+    return amount, due
 
 
 def clean_grant(grant: dict) -> dict:
@@ -129,7 +172,8 @@ def clean_grant(grant: dict) -> dict:
     if problem:
         raise RowError(problem.split(":")[0] if ":" in problem else "grant", problem)
     currency = grant["currency"].upper()
-    amount = _decimal(grant["amountAwarded"], "amountAwarded")
+    warnings: list[str] = []
+    amount = _decimal(grant["amountAwarded"], "amountAwarded", warnings)
     if amount < 0:
         raise RowError("amountAwarded", "must not be negative")
     planned = (grant.get("plannedDates") or [{}])[0]
@@ -141,7 +185,7 @@ def clean_grant(grant: dict) -> dict:
     for i, tx in enumerate(grant.get("disbursementTransaction") or []):
         if "value" not in tx or "transactionDate" not in tx:
             raise RowError(f"disbursementTransaction/{i}", "needs value and transactionDate")
-        value = _decimal(tx["value"], f"disbursementTransaction/{i}/value")
+        value = _decimal(tx["value"], f"disbursementTransaction/{i}/value", warnings)
         disbursements.append({
             "identifier": str(tx.get("id", "")) or f"{grant['id']}#{i + 1}",
             "kind": DisbursementKind.RECOVERY if value < 0 else DisbursementKind.DISBURSEMENT,
@@ -150,13 +194,14 @@ def clean_grant(grant: dict) -> dict:
             "note": tx.get("description") or "",
         })
     recipient = (grant.get("recipientOrganization") or [None])[0]
+    repayable_amount, repayable_due_date = _repayable(grant, amount, warnings)
     return {
         "identifier": grant["id"],
         "title": grant["title"],
         "description": grant.get("description") or "",
         "currency": currency,
         "amount_awarded": amount,
-        "amount_disbursed": _decimal(grant["amountDisbursed"], "amountDisbursed")
+        "amount_disbursed": _decimal(grant["amountDisbursed"], "amountDisbursed", warnings)
         if grant.get("amountDisbursed") not in (None, "") else None,
         "award_date": _date(grant["awardDate"], "awardDate"),
         "planned_start": _date(planned.get("startDate"), "plannedDates/startDate"),
@@ -167,6 +212,9 @@ def clean_grant(grant: dict) -> dict:
         "film_code": str(film.get("code") or "")[:32],
         "film_title": str(film.get("title") or "")[:300],
         "disbursements": disbursements,
+        "repayable_amount": repayable_amount,
+        "repayable_due_date": repayable_due_date,
+        "warnings": warnings,
         "source": grant,
     }
 
@@ -198,8 +246,9 @@ def upsert_grant(*, data: dict, actor: Actor, published: bool = True) -> tuple[G
     film = Film.objects.filter(code=data["film_code"]).first() if data["film_code"] else None
     values = {k: data[k] for k in ("title", "description", "currency", "amount_awarded", "amount_disbursed",
                                    "award_date", "planned_start", "planned_end", "film_code", "film_title")}
+    values.update(repayable_amount=data.get("repayable_amount"), repayable_due_date=data.get("repayable_due_date"))
     values.update(recipient=recipient, funder=funder, programme=programme, film=film,
-                  source_data=copy.deepcopy(data["source"]))
+                  source_data=copy.deepcopy(data["source"]), data_quality=list(data.get("warnings") or []))
     grant = Grant.objects.filter(identifier=data["identifier"]).first()
     before = _grant_picture(grant) if grant else None
     old_film_id = grant.film_id if grant else None
@@ -313,6 +362,7 @@ def import_grants(*, stream: BinaryIO, actor: Actor, published: bool = True,
                     else:
                         g, outcome = upsert_grant(data=data, actor=actor, published=published)
                 report.add(position, key, outcome)
+                report.warnings.extend(f"grant {key}: {w}" for w in data["warnings"])
                 if review and change is not None and outcome != "unchanged":
                     report.warnings.append(f"grant {key} awaits approval by another grant officer")
                 if g.film_id is None:

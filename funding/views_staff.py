@@ -30,6 +30,7 @@ from .choices import ChangeStatus, DisbursementKind
 from .exports import grants_package
 from .forms import DisbursementForm, GrantForm, LinkForm, ReviewForm, UploadForm, WithdrawForm
 from .models import Grant, GrantChange
+from .selectors import repayment_of
 from .services import (
     approve_grant_change,
     approved_version,
@@ -238,6 +239,7 @@ def grant_detail(request, grant_id):
             "can_edit": can_edit,
             "can_review": can_edit and pending is not None and pending.proposed_by_id != request.user.pk,
             "disbursements": grant.disbursements.order_by("date", "id"),
+            "repayment": repayment_of(grant),
             "changes": grant.changes.select_related("proposed_by", "reviewed_by").order_by("-proposed_at")[
                 :20
             ],

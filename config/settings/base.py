@@ -4,6 +4,9 @@ from pathlib import Path
 
 import environ
 from celery.schedules import crontab
+from django.core.exceptions import ImproperlyConfigured
+
+from films.country import CountryError, settings_for
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 env = environ.Env()
@@ -104,7 +107,14 @@ LOGIN_URL = "/accounts/login/"
 LOGIN_REDIRECT_URL = "/"
 
 # --- The tracker's own settings -------------------------------------------------------------
-HOME_CURRENCY = "KZT"
+# The country this deployment serves (registers.md, The country): ISO 3166-1 alpha-2. It fixes the home
+# currency (its legal tender, from CLDR via babel) and the regions (films/country.py).
+try:
+    _country = settings_for(env("TRACKER_COUNTRY", default="KZ"))
+except CountryError as exc:
+    raise ImproperlyConfigured(str(exc)) from None
+TRACKER_COUNTRY = _country["TRACKER_COUNTRY"]
+HOME_CURRENCY = _country["HOME_CURRENCY"]
 # Share of gross that cinemas keep; metrics.md: default 0.55, overridable per film.
 EXHIBITOR_SHARE = Decimal(env("EXHIBITOR_SHARE", default="0.55"))
 # Largest sales file or API body accepted, in bytes. A bigger batch must be split.
@@ -121,11 +131,16 @@ SALES_STALE_AFTER_SECONDS = env.int("SALES_STALE_AFTER_SECONDS", default=6 * 360
 # cache version sooner (config/caching.py). Browsers and proxies may keep them for PUBLIC_CACHE_MAX_AGE.
 PUBLIC_CACHE_SECONDS = env.int("PUBLIC_CACHE_SECONDS", default=600)
 PUBLIC_CACHE_MAX_AGE = env.int("PUBLIC_CACHE_MAX_AGE", default=60)
-# The US-dollar equivalents shown beside tenge use one dated rate, never today's: a reader can check it.
-# Default: about the National Bank of Kazakhstan rate at the end of 2024; set both to the official
-# figure being published (the rate and its date are printed beside every dollar amount).
-USD_KZT_RATE = Decimal(env("USD_KZT_RATE", default="525.11"))
-USD_KZT_RATE_DATE = env("USD_KZT_RATE_DATE", default="2024-12-31")
+# The US-dollar equivalents shown beside home-currency amounts use one dated rate, never today's: a reader
+# can check it. USD_RATE is home-currency units per US$, USD_RATE_DATE its date, USD_RATE_CURRENCY the currency
+# it converts (the equivalents are shown only while that is the home currency). In Kazakhstan the default is
+# about the National Bank's rate at the end of 2024 (USD_KZT_RATE and USD_KZT_RATE_DATE still work); elsewhere
+# there is no default: without USD_RATE no dollar equivalent is shown.
+_kz_rate = TRACKER_COUNTRY == "KZ"
+USD_RATE = Decimal(env("USD_RATE", default=env("USD_KZT_RATE", default="525.11") if _kz_rate else "0")) or None
+USD_RATE_DATE = env("USD_RATE_DATE", default=env("USD_KZT_RATE_DATE", default="2024-12-31") if _kz_rate else "")
+USD_RATE_CURRENCY = env("USD_RATE_CURRENCY", default=HOME_CURRENCY)
+USD_KZT_RATE, USD_KZT_RATE_DATE = USD_RATE, USD_RATE_DATE  # the names of a Kazakhstan-only release
 OPEN_DATA_LICENCE = env("OPEN_DATA_LICENCE", default="Creative Commons Attribution 4.0 (CC BY 4.0)")
 OPEN_DATA_LICENCE_URL = env("OPEN_DATA_LICENCE_URL", default="https://creativecommons.org/licenses/by/4.0/")
 
