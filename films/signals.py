@@ -4,3 +4,7 @@ from django.dispatch import Signal
 # Sent after the transaction that registered (or renamed to) these film codes commits: held sales
 # records naming them can now be applied. kwargs: codes (list[str]).
 films_registered = Signal()
+
+# Sent after a transaction that wrote a films.RecomputeRequest commits (films/outbox.py), once per commit:
+# funding nudges a worker to drain the outbox. kwargs: none. Losing it loses nothing (the beat job drains).
+recompute_requested = Signal()
