@@ -447,7 +447,7 @@ def metrics_discrepancies_table(params) -> Table:
             "film_code": d.film.code,
             "fields": ", ".join(d.fields),
             "stored": ", ".join(f"{f}={(d.stored or {}).get(f, '—')}" for f in d.fields),
-            "recomputed": ", ".join(f"{f}={d.recomputed.get(f)}" for f in d.fields),
+            "expected": ", ".join(f"{f}={d.recomputed.get(f)}" for f in d.fields),
             "repaired": d.repaired,
         }
         for d in MetricsDiscrepancy.objects.select_related("film")[:5000]
@@ -460,7 +460,7 @@ def metrics_discrepancies_table(params) -> Table:
             Column("film_code", _("Film")),
             Column("fields", _("Figures")),
             Column("stored", _("Stored figures")),
-            Column("recomputed", _("Recomputed figures")),
+            Column("expected", _("Recomputed figures")),
             Column("repaired", _("Repaired")),
         ],
         rows=rows,
