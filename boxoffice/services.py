@@ -14,8 +14,10 @@ from django.db import DatabaseError, connection, transaction
 from django.utils import timezone
 
 from films.audit import Actor, record_change, snapshot
+from films.choices import RecomputeReason
 from films.importing import RegisterImportReport, RowError
 from films.models import Region
+from films.outbox import request_recompute
 from films.services import mark_released_by_sales
 from films.tabular import FileRejected, read_csv
 from films.text import clean_name
@@ -25,7 +27,6 @@ from .judging import RegisterView, SalesJudge
 from .models import BatchRecord, Cinema, ImportBatch, Screen
 from .progress import ProgressReporter
 from .records import SalesRecord, clean_record, raw_as_text, read_records, text_of
-from .signals import sales_committed
 from .storing import store_accepted
 
 log = logging.getLogger(__name__)
@@ -405,17 +406,9 @@ def _finish_batch(batch: ImportBatch, counts: dict, total: int, first_days: dict
         batch.recompute_requested_at = now
     batch.save()
     if film_ids:
-        transaction.on_commit(partial(request_recompute, batch_id=batch.pk, film_ids=film_ids))
-
-
-def request_recompute(*, batch_id: int, film_ids: list[int]):
-    """Ask for the touched films' metrics to be recomputed. A dead broker must not lose the request:
-    the batch keeps recompute_requested_at without recompute_finished_at, and the periodic job resends it."""
-    try:
-        sales_committed.send(sender=ImportBatch, batch_id=batch_id, film_ids=film_ids)
-    except Exception:  # noqa: BLE001 - any broker failure; the batch stays marked as awaiting recompute
-        log.warning("could not queue the recompute for batch %s; it stays pending and will be retried",
-                    batch_id, exc_info=True)
+        # In the batch's own transaction: the batch cannot commit without its recompute request.
+        request_recompute(film_ids=film_ids, reason=RecomputeReason.SALES, batch_id=batch.pk,
+                          detail=f"sales batch {batch.pk}")
 
 
 def films_touched_by(batch: ImportBatch) -> list[int]:

@@ -30,7 +30,7 @@ from films.models import Film, Organisation
 from films.tables import COUNT, DATE, MOMENT, MONEY, RATIO, Column, Table, in_english
 
 from .metrics import _ratio
-from .models import FilmMetrics, Grant, Programme
+from .models import FilmMetrics, Grant, MetricsDiscrepancy, Programme
 from .selectors import funded_vs_released, is_released
 
 
@@ -455,6 +455,38 @@ def unlinked_grants_table(params) -> Table:
     )
 
 
+def metrics_discrepancies_table(params) -> Table:
+    rows = [
+        {
+            "found_at": d.found_at,
+            "film_code": d.film.code,
+            "fields": ", ".join(d.fields),
+            "stored": ", ".join(f"{f}={(d.stored or {}).get(f, '—')}" for f in d.fields),
+            "expected": ", ".join(f"{f}={d.recomputed.get(f)}" for f in d.fields),
+            "repaired": d.repaired,
+        }
+        for d in MetricsDiscrepancy.objects.select_related("film")[:5000]
+    ]
+    return Table(
+        slug="metrics-discrepancies",
+        title=_("Stored metrics that disagreed with a full recompute"),
+        columns=[
+            Column("found_at", _("Found"), MOMENT),
+            Column("film_code", _("Film")),
+            Column("fields", _("Figures")),
+            Column("stored", _("Stored figures")),
+            Column("expected", _("Recomputed figures")),
+            Column("repaired", _("Repaired")),
+        ],
+        rows=rows,
+        as_of=None,
+        filters={},
+        note=_("The nightly check recomputes every film's metrics from its grants and daily box office; a film "
+               "listed here showed other figures than it should have (a recompute that never ran), and was "
+               "then repaired. A film whose change was still waiting to be recomputed is not listed."),
+    )
+
+
 @dataclass(frozen=True)
 class Report:
     slug: str
@@ -475,5 +507,6 @@ REPORTS = {
         Report("data-completeness", _("Data completeness per cinema"), completeness_table, [REGION]),
         Report("anomalies", _("Anomalies"), anomalies_table, [KIND]),
         Report("unlinked-grants", _("Unlinked grants"), unlinked_grants_table, [FUNDER]),
+        Report("metrics-discrepancies", _("Metrics discrepancies"), metrics_discrepancies_table, []),
     ]
 }

@@ -181,3 +181,22 @@ class FilmMetrics(models.Model):
         """Awarded in the home currency (settings.HOME_CURRENCY). The column keeps its first name,
         awarded_kzt, from when the tracker served Kazakhstan only; every reader should use this name."""
         return self.awarded_kzt
+
+
+class MetricsDiscrepancy(models.Model):
+    """The nightly full recompute found a film's stored metrics differing from its grants and box office;
+    shown to auditors (the metrics-discrepancies report). The stored figures were then repaired."""
+
+    found_at = models.DateTimeField(auto_now_add=True)
+    film = models.ForeignKey(Film, on_delete=models.CASCADE, related_name="metrics_discrepancies")
+    fields = models.JSONField(help_text="Names of the figures that differed")
+    stored = models.JSONField(help_text="The figures as stored (null: no metrics were stored)", null=True)
+    recomputed = models.JSONField()
+    repaired = models.BooleanField(default=False)
+
+    class Meta:
+        ordering = ["-found_at", "film_id"]
+        verbose_name_plural = "metrics discrepancies"
+
+    def __str__(self):
+        return f"metrics of film {self.film_id} differed ({', '.join(self.fields)})"

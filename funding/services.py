@@ -4,7 +4,6 @@ from __future__ import annotations
 import copy
 import datetime
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
-from functools import partial
 from typing import BinaryIO
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -13,8 +12,10 @@ from django.utils import timezone
 from django.utils.translation import gettext
 
 from films.audit import Actor, jsonable, record_change, snapshot
+from films.choices import RecomputeReason
 from films.importing import RegisterImportReport, RowError
 from films.models import Film
+from films.outbox import request_recompute
 from films.services import get_or_create_organisation
 from films.tabular import FileRejected, not_utf8_message, peek_kind, read_csv
 
@@ -269,7 +270,7 @@ def upsert_grant(*, data: dict, actor: Actor, published: bool = True) -> tuple[G
     else:
         outcome = "updated"
         record_change(actor=actor, action="update", instance=grant, before=before, after=after)
-    queue_metrics_recompute({old_film_id, grant.film_id})
+    queue_metrics_recompute({old_film_id, grant.film_id}, detail=f"grant {grant.identifier} {outcome}")
     return grant, outcome
 
 
@@ -283,22 +284,12 @@ def _sync_disbursements(grant: Grant, wanted: list[dict]):
     grant.disbursements.exclude(pk__in=keep).delete()
 
 
-def queue_metrics_recompute(film_ids):
-    """Grants changed: recompute those films' metrics once the change commits."""
-    from .tasks import recompute_film_metrics_task
-
-    ids = sorted(i for i in film_ids if i)
-    if ids:
-        transaction.on_commit(partial(_send_recompute, recompute_film_metrics_task, ids))
-
-
-def _send_recompute(task, ids):
-    try:
-        task.delay(ids)
-    except Exception:  # noqa: BLE001 - broker away: the periodic full recompute catches it
-        import logging
-
-        logging.getLogger(__name__).warning("could not queue metrics recompute for films %s", ids, exc_info=True)
+def queue_metrics_recompute(film_ids, reason: str = RecomputeReason.GRANT, *, detail: str = ""):
+    """These films' metrics must be recomputed: recorded in the current transaction (the outbox,
+    films/outbox.py), so the request commits with the change or not at all, whatever the broker does."""
+    if reason not in RecomputeReason.values:
+        reason, detail = RecomputeReason.OTHER, f"{reason}: {detail}" if detail else str(reason)
+    request_recompute(film_ids=film_ids, reason=reason, detail=detail)
 
 
 def read_grants(stream: BinaryIO) -> tuple[list[tuple[int, object]], list[str], str]:
@@ -385,7 +376,7 @@ def link_grant(*, grant: Grant, film: Film, actor: Actor) -> Grant:
     grant.film_code = film.code
     grant.save(update_fields=["film", "film_code", "updated_at"])
     record_change(actor=actor, action="link", instance=grant, before=before, after=_grant_picture(grant))
-    queue_metrics_recompute({old, film.pk})
+    queue_metrics_recompute({old, film.pk}, detail=f"grant {grant.identifier} linked")
     return grant
 
 
@@ -481,7 +472,7 @@ def approve_grant_change(*, change: GrantChange, actor: Actor) -> Grant:
     _close(change, actor, ChangeStatus.APPROVED, "")
     record_change(actor=actor, action="approve", instance=grant, before=before,
                   after={**_grant_picture(grant), "change": change.pk})
-    queue_metrics_recompute({grant.film_id})
+    queue_metrics_recompute({grant.film_id}, detail=f"grant {grant.identifier} change approved")
     return grant
 
 

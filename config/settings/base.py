@@ -146,13 +146,23 @@ OPEN_DATA_LICENCE_URL = env("OPEN_DATA_LICENCE_URL", default="https://creativeco
 
 # --- Celery -----------------------------------------------------------------------------------
 REDIS_URL = env("REDIS_URL", default="")
+# Longest a web request waits on an unreachable or hung Redis, per attempt, in seconds (cache and broker).
+# Nothing is lost by giving up: a cache miss renders from the database, and every recompute is in the outbox
+# (films/outbox.py), which the beat job drains.
+REDIS_TIMEOUT = env.float("REDIS_TIMEOUT", default=0.5)
 # Shared by web and worker processes (the upload page's progress bar reads what the worker writes).
 # Redis when there is one; a Redis that goes away only makes pages slower (config/cache_backends.py).
 CACHES = {"default": {"BACKEND": "config.cache_backends.ResilientRedisCache", "LOCATION": REDIS_URL,
-                      "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 2}}
+                      "OPTIONS": {"socket_connect_timeout": REDIS_TIMEOUT, "socket_timeout": REDIS_TIMEOUT}}
           if REDIS_URL else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# Every cache key of a public answer carries the cache epoch held in the database (config/caching.py);
+# each process reads it again after this many seconds.
+PUBLIC_CACHE_EPOCH_SECONDS = env.float("PUBLIC_CACHE_EPOCH_SECONDS", default=2.0)
 CELERY_BROKER_URL = env("CELERY_BROKER_URL", default=REDIS_URL or "memory://localhost/")
 CELERY_RESULT_BACKEND = env("CELERY_RESULT_BACKEND", default=REDIS_URL or None)
+# No task's return value is read. Storing none also keeps .delay() from subscribing to the result backend,
+# which with Redis away retried for about 20 seconds before giving up.
+CELERY_TASK_IGNORE_RESULT = True
 # Without a broker the embedded default runs tasks in-process, right after the commit.
 CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=not REDIS_URL)
 CELERY_TASK_EAGER_PROPAGATES = True
@@ -162,10 +172,19 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TIMEZONE = TIME_ZONE
-# Fail fast when Redis is away so that a commit is never held up by a dead broker.
-CELERY_BROKER_CONNECTION_TIMEOUT = 2
-CELERY_BROKER_TRANSPORT_OPTIONS = {"max_retries": 1, "interval_start": 0, "interval_step": 0.2}
+# Fail fast when Redis is away so that a request is never held up by a dead or hung broker: one attempt,
+# bounded by REDIS_TIMEOUT to connect and to answer. The outbox makes giving up safe (films/outbox.py).
+CELERY_BROKER_CONNECTION_TIMEOUT = REDIS_TIMEOUT
+CELERY_TASK_PUBLISH_RETRY = False
+CELERY_BROKER_TRANSPORT_OPTIONS = {"socket_connect_timeout": REDIS_TIMEOUT, "socket_timeout": REDIS_TIMEOUT,
+                                   "retry_on_timeout": False, "max_retries": 0}
+CELERY_REDIS_SOCKET_CONNECT_TIMEOUT = REDIS_TIMEOUT
+CELERY_REDIS_SOCKET_TIMEOUT = REDIS_TIMEOUT
 CELERY_BEAT_SCHEDULE = {
+    "drain-recompute-outbox": {
+        "task": "funding.tasks.drain_recompute_outbox_task",
+        "schedule": 60.0,
+    },
     "requeue-pending-recomputes": {
         "task": "boxoffice.tasks.requeue_pending_recomputes_task",
         "schedule": 300.0,
@@ -181,6 +200,11 @@ CELERY_BEAT_SCHEDULE = {
     "nightly-summary-check": {
         "task": "boxoffice.tasks.verify_daily_summaries_task",
         "schedule": crontab(hour=2, minute=30),
+    },
+    # After the summary check, so that figures it repaired are recomputed first (it writes to the outbox).
+    "nightly-metrics-check": {
+        "task": "funding.tasks.verify_film_metrics_task",
+        "schedule": crontab(hour=3, minute=15),
     },
 }
 
