@@ -9,6 +9,7 @@ from __future__ import annotations
 import codecs
 import csv
 import io
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import BinaryIO
@@ -101,6 +102,59 @@ def _rows(text, columns, delimiter, header_line_no) -> Iterator[tuple[int, dict[
     except csv.Error as exc:
         raise FileRejected(f"The file is not valid CSV near line {header_line_no + reader.line_num}: {exc}.") \
             from exc
+
+
+_JSON_TOKENS = re.compile(rb'"(?:[^"\\]|\\.)*"|[\[\]{}]')
+# Past this many bytes read, the exact place of too deep a nesting is not looked for (the scan is Python).
+_EXACT_DEPTH_SCAN_BYTES = 4 * 1024 * 1024
+
+
+def too_deep_message(depth: int, read: int, levels: int, what: str, data: bytes | None = None) -> str:
+    """The batch-level refusal of a JSON file nested deeper than its format allows.
+
+    `read` is how many bytes the streaming parser had read when it stopped; `data` (those bytes, when known)
+    lets the message name the exact byte."""
+    where = f"within its first {read:,} bytes"
+    if data is not None and len(data) <= _EXACT_DEPTH_SCAN_BYTES:
+        position = deep_position(data, depth - 1)
+        if position is not None:
+            where = f"at byte {position:,}"
+    return (f"The JSON is nested more than {depth - 1} levels deep {where}; a {what} file has at most "
+            f"{levels} levels. Send the format's own shape, without nested lists or objects in values.")
+
+
+def check_json_depth(data: bytes, *, limit: int, levels: int, what: str) -> None:
+    """Raise FileRejected if the JSON text nests deeper than `limit`; streaming, so memory stays small
+    however deep it goes (the json module would recurse, ijson's prefixed events grow with depth squared)."""
+    import ijson
+
+    depth = 0
+    try:
+        for event, _ in ijson.basic_parse(io.BytesIO(data), use_float=False):
+            if event in ("start_map", "start_array"):
+                depth += 1
+                if depth > limit:
+                    raise FileRejected(too_deep_message(depth, len(data), levels, what, data))
+            elif event in ("end_map", "end_array"):
+                depth -= 1
+    except FileRejected:
+        raise
+    except Exception:  # noqa: BLE001, S110 - not JSON at all: the real parser says why, with its own message
+        return
+
+
+def deep_position(data: bytes, limit: int) -> int | None:
+    """The byte offset of the first bracket that opens a level deeper than `limit`, skipping strings."""
+    depth = 0
+    for match in _JSON_TOKENS.finditer(data):
+        token = match.group()
+        if token in (b"[", b"{"):
+            depth += 1
+            if depth > limit:
+                return match.start()
+        elif token in (b"]", b"}"):
+            depth -= 1
+    return None
 
 
 def peek_kind(stream: BinaryIO) -> str:

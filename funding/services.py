@@ -13,11 +13,12 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext
 
+from films import limits
 from films.audit import Actor, record_change, snapshot
 from films.importing import RegisterImportReport, RowError
 from films.models import Film
 from films.services import get_or_create_organisation
-from films.tabular import FileRejected, not_utf8_message, peek_kind, read_csv
+from films.tabular import FileRejected, check_json_depth, not_utf8_message, peek_kind, read_csv
 
 from . import exactjson
 from .choices import ChangeStatus, DisbursementKind
@@ -257,6 +258,8 @@ def read_grants(stream: BinaryIO) -> tuple[list[tuple[int, object]], list[str], 
     """(position, grant) pairs from a 360Giving JSON package or flattened CSV; FileRejected if unusable."""
     if peek_kind(stream) == "json":
         raw = stream.read()
+        check_json_depth(raw, limit=limits.MAX_GRANTS_JSON_DEPTH, levels=limits.GRANTS_JSON_LEVELS,
+                         what="360Giving grants")
         try:
             doc = exactjson.loads(raw.decode("utf-8-sig"))
         except UnicodeDecodeError as exc:
