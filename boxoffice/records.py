@@ -35,7 +35,6 @@ FORMAT_TAG = "ticket-sales/1"
 CINEMA_CODE = re.compile(r"[A-Z0-9-]{3,32}")
 AMOUNT = re.compile(r"\d{1,18}(\.\d{1,2})?")
 PRINTABLE = re.compile(r"[^\x00-\x1f\x7f]{1,64}")
-MAX_AMOUNT = Decimal("999999999999999999.99")
 # Looked up once: clean_record runs for every record of national-scale files.
 KINDS = frozenset(TransactionKind.values)
 FORMATS = {v.lower(): v for v in ScreeningFormat.values}
@@ -274,16 +273,24 @@ def _amount(raw: dict) -> Decimal:
     if isinstance(value, int):
         value = Decimal(value)
     if isinstance(value, Decimal):
-        if not value.is_finite() or value < 0 or value.as_tuple().exponent < -2 or value > MAX_AMOUNT:
+        if not value.is_finite() or value < 0 or value.as_tuple().exponent < -2:
             raise RowError("amount", f"{value} must be ≥ 0 with at most 2 decimal places")
-        return value.quantize(CENT)
+        return _bounded(value.quantize(CENT) if value <= limits.MAX_TICKET_AMOUNT else value)
     if not isinstance(value, str):
         raise RowError("amount", f"must be a number or a string, not {type(value).__name__}")
     text = value.strip()
     if not AMOUNT.fullmatch(text):
         raise RowError("amount", f"'{text}' must be ≥ 0, with '.' as decimal point, no grouping, at most 2 "
                                  "decimal places (e.g. 2500.00)")
-    return Decimal(text).quantize(CENT)
+    return _bounded(Decimal(text).quantize(CENT))
+
+
+def _bounded(amount: Decimal) -> Decimal:
+    # Stored sums (per film, cinema, day, region, nationally) must fit Decimal(20, 2): see films/limits.py.
+    if amount > limits.MAX_TICKET_AMOUNT:
+        raise RowError("amount", f"{amount} is over the limit of {limits.MAX_TICKET_AMOUNT:,.2f} for one record; "
+                                 "check the amount (it is in tenge, not tiyn) or split the sale")
+    return amount
 
 
 def clean_record(position: int, raw: dict) -> SalesRecord:

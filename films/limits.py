@@ -21,6 +21,9 @@ MAX_REPORT_GROSS = Decimal(10) ** 12
 # One grant's amount awarded or disbursed, and one disbursement or recovery.
 MAX_GRANT_AMOUNT = Decimal(10) ** 15
 
+# Return on funding is stored as Decimal(24, 12): a ratio this large or larger is not stored (shown as none).
+MAX_STORED_RATIO = Decimal(10) ** 12
+
 # --- JSON nesting: checked while streaming, before anything is built ----------------------------------------
 # ticket-sales/1 is {envelope} > [transactions] > {record}: 3 levels. A few more are let through so that a
 # record with an object where text belongs is refused on its own, with a per-record message.
@@ -41,8 +44,12 @@ MAX_CSV_HEADER_CHARS = 64 * 1024
 MAX_GRANT_IDENTIFIER_CHARS = 200
 MAX_GRANT_TITLE_CHARS = 500
 MAX_GRANT_DESCRIPTION_CHARS = 20_000
-MAX_ORGANISATION_ID_CHARS = 200
+MAX_ORGANISATION_ID_CHARS = 100
 MAX_ORGANISATION_NAME_CHARS = 300
+MAX_PROGRAMME_TITLE_CHARS = 300
+MAX_PROGRAMME_CODE_CHARS = 100
+MAX_TRANSACTION_ID_CHARS = 200
+MAX_NOTE_CHARS = 500
 
 # --- HTTP ---------------------------------------------------------------------------------------------------
 # Any one request header (Cookie, User-Agent, Authorization …). Front proxies usually stop at 8 KB too.

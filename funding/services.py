@@ -75,6 +75,10 @@ def _decimal(value, field_name: str) -> Decimal:
         d = Decimal(str(value).strip())
     except (InvalidOperation, ValueError):
         raise RowError(field_name, f"'{value}' is not a number (no grouping, '.' as decimal point)") from None
+    if d.is_finite() and abs(d) > limits.MAX_GRANT_AMOUNT:
+        # Every sum over grants (per film, funder, programme, year, nationally) must fit Decimal(20, 2).
+        raise RowError(field_name, f"{value} is over the limit of {limits.MAX_GRANT_AMOUNT:,.2f} for one grant "
+                                   "or transaction; check the amount and its decimal point")
     if not d.is_finite() or d.as_tuple().exponent < -2 and d != d.quantize(Decimal("0.01")):
         raise RowError(field_name, f"{value} has more than 2 decimal places")
     return d.quantize(Decimal("0.01"))
@@ -123,6 +127,39 @@ def csv_row_to_360(row: dict[str, str]) -> dict:
     return grant
 
 
+# (path in the 360Giving grant, longest text the register's column holds)
+TEXT_BOUNDS = [
+    (("id",), limits.MAX_GRANT_IDENTIFIER_CHARS),
+    (("title",), limits.MAX_GRANT_TITLE_CHARS),
+    (("description",), limits.MAX_GRANT_DESCRIPTION_CHARS),
+    (("recipientOrganization", 0, "id"), limits.MAX_ORGANISATION_ID_CHARS),
+    (("recipientOrganization", 0, "name"), limits.MAX_ORGANISATION_NAME_CHARS),
+    (("fundingOrganization", 0, "id"), limits.MAX_ORGANISATION_ID_CHARS),
+    (("fundingOrganization", 0, "name"), limits.MAX_ORGANISATION_NAME_CHARS),
+    (("grantProgramme", 0, "title"), limits.MAX_PROGRAMME_TITLE_CHARS),
+    (("grantProgramme", 0, "code"), limits.MAX_PROGRAMME_CODE_CHARS),
+]
+
+
+def _check_lengths(grant: dict) -> None:
+    """Refuse text longer than its column, naming the field, rather than fail on saving."""
+    checks = list(TEXT_BOUNDS)
+    for i, _ in enumerate(grant.get("disbursementTransaction") or []):
+        checks += [(("disbursementTransaction", i, "id"), limits.MAX_TRANSACTION_ID_CHARS),
+                   (("disbursementTransaction", i, "description"), limits.MAX_NOTE_CHARS)]
+    for path, limit in checks:
+        value = grant
+        for step in path:
+            try:
+                value = value[step]
+            except (KeyError, IndexError, TypeError):
+                value = None
+                break
+        if isinstance(value, str) and len(value) > limit:
+            raise RowError("/".join(map(str, path)),
+                           f"is {len(value):,} characters long; at most {limit:,} are kept")
+
+
 def clean_grant(grant: dict) -> dict:
     """Validate one 360Giving grant and pull out the values the register keeps in columns."""
     if not isinstance(grant, dict):
@@ -130,6 +167,7 @@ def clean_grant(grant: dict) -> dict:
     problem = schema_problem(grant)
     if problem:
         raise RowError(problem.split(":")[0] if ":" in problem else "grant", problem)
+    _check_lengths(grant)
     currency = grant["currency"].upper()
     amount = _decimal(grant["amountAwarded"], "amountAwarded")
     if amount < 0:

@@ -7,17 +7,26 @@ import json
 import subprocess
 import sys
 import textwrap
+from decimal import Decimal
 
 import pytest
 from django.core.cache import cache
 from rest_framework.test import APIClient
 
-from boxoffice.models import Cinema, ImportBatch
-from boxoffice.tests.helpers import CINEMA, as_json, sale
+from boxoffice.choices import BatchStatus
+from boxoffice.models import Cinema, ImportBatch, TicketTransaction
+from boxoffice.tests.helpers import CINEMA, FILM, OTHER_FILM, as_json, sale, send
 from boxoffice.tokens import issue_api_token
+from films import limits
 from films.audit import Actor
+from films.importing import RowError
 from films.tabular import FileRejected
-from funding.services import read_grants
+from funding import exactjson
+from funding.models import FilmMetrics
+from funding.services import clean_grant, import_grants, read_grants
+
+from .public_helpers import crawl, no_throttle  # noqa: F401
+from .test_public_nonleak import START
 
 SALES_API = "/api/v1/sales/batches/"
 DEEP = 100_000
@@ -116,3 +125,104 @@ def test_an_ordinary_grants_package_still_reads():
     grant = {"id": "G-1", "recipientOrganization": [{"id": "O", "location": [{"name": "Almaty"}]}]}
     rows, _, _ = read_grants(io.BytesIO(json.dumps({"grants": [grant]}).encode()))
     assert rows[0][1]["id"] == "G-1"
+
+
+# --- 2. Amount bounds ----------------------------------------------------------------------------------------
+
+
+def test_an_amount_over_the_record_limit_is_refused_naming_field_and_limit(registers):
+    records = [sale("T1", amount="999999999999999999.99"), sale("T2", amount=str(limits.MAX_TICKET_AMOUNT)),
+               sale("T3", amount=Decimal("1E+30")), sale("T4", amount=Decimal("1000000000000.01"))]
+    batch = send(exactjson.dumps({"format": "ticket-sales/1", "transactions": records}).encode())
+    assert batch.status == BatchStatus.PROCESSED, batch.message
+    rejected = {r.position: r for r in batch.records.all()}
+    assert set(rejected) == {0, 2, 3}
+    for r in rejected.values():
+        assert r.field == "amount" and "over the limit of 1,000,000,000,000.00 for one record" in r.reason
+    assert TicketTransaction.objects.get().amount == limits.MAX_TICKET_AMOUNT
+
+
+@pytest.mark.parametrize("where", ["amountAwarded", "amountDisbursed", "disbursementTransaction/0/value"])
+def test_a_grant_amount_over_the_limit_is_refused_naming_the_field(where):
+    grant = _grant("G-BIG", Decimal("1000"))
+    huge = limits.MAX_GRANT_AMOUNT + Decimal("0.01")
+    if where == "amountAwarded":
+        grant["amountAwarded"] = huge
+    elif where == "amountDisbursed":
+        grant["amountDisbursed"] = huge
+    else:
+        grant["disbursementTransaction"] = [{"id": "T", "value": -huge, "transactionDate": "2024-01-01"}]
+    with pytest.raises(RowError) as error:
+        clean_grant(grant)
+    assert error.value.field == where
+    assert "over the limit of 1,000,000,000,000,000.00" in error.value.reason
+
+
+def _grant(identifier: str, amount: Decimal, film: str = "KZ-2024-0003") -> dict:
+    return {
+        "id": identifier, "title": f"Grant {identifier}", "description": "d", "currency": "KZT",
+        "amountAwarded": amount, "awardDate": "2021-05-01",
+        "recipientOrganization": [{"id": "KZ-BIN-201140001122", "name": "Nomad Pictures LLP"}],
+        "fundingOrganization": [{"id": "KZ-BIN-190340001111", "name": "State Center for Support of National Cinema"}],
+        "filmProject": {"code": film, "title": film},
+    }
+
+
+@pytest.fixture
+def largest_sums(registers, django_capture_on_commit_callbacks):
+    """The largest accepted amounts many times over: 40 maximal grants, a 0.01 grant, 60 maximal sales."""
+    grants = [_grant(f"G-MAX-{i}", limits.MAX_GRANT_AMOUNT) for i in range(40)]
+    grants.append(_grant("G-TINY", Decimal("0.01"), film=FILM))
+    report = import_grants(stream=io.BytesIO(exactjson.dumps({"grants": grants}).encode()),
+                           actor=Actor.command("test"))
+    assert report.count("rejected") == 0, report.summary()["problems"]
+    top = str(limits.MAX_TICKET_AMOUNT)
+    with django_capture_on_commit_callbacks(execute=True):
+        for film in (FILM, OTHER_FILM):
+            screen = "1" if film == FILM else "2"  # one film per screening
+            batch = send([sale(f"{film}-{i}", film=film, screen=screen, amount=top, tickets=1) for i in range(30)])
+            assert batch.status == BatchStatus.PROCESSED and batch.accepted == 30, batch.summary()
+    cache.clear()
+
+
+@pytest.mark.usefixtures("largest_sums", "no_throttle")
+def test_largest_accepted_amounts_many_times_over_break_no_public_door(client):
+    metrics = FilmMetrics.objects.get(film__code=FILM)
+    assert metrics.gross == 30 * limits.MAX_TICKET_AMOUNT
+    assert metrics.return_on_funding is None  # 3×10^15 times the grant: more than the column holds
+    assert FilmMetrics.objects.get(film__code=OTHER_FILM).awarded_kzt > 40 * limits.MAX_GRANT_AMOUNT
+    pages = crawl(client, [*START, f"/en/films/{FILM}/", f"/en/films/{OTHER_FILM}/", f"/api/v1/films/{FILM}/",
+                           f"/api/v1/film-metrics/{FILM}/"], limit=250)
+    for must in ("/api/v1/cinemas/", "/api/v1/regions/", "/open-data/regions.csv", "/open-data/films.json"):
+        assert any(must in url for url in pages), f"the crawl never reached {must}"
+    assert any(b"30000000000000" in body for body in pages.values())  # the sum itself is shown, exactly
+
+
+# --- 6. Over-long grant fields ---------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("field", "path"), [("title", "title"), ("id", "id"),
+                                             ("recipientOrganization", "recipientOrganization/0/name"),
+                                             ("disbursementTransaction", "disbursementTransaction/0/description")])
+def test_an_over_long_grant_field_is_refused_naming_it(db, field, path):
+    grant = _grant("G-LONG", Decimal("1000"))
+    long = "x" * 10_000
+    if field == "recipientOrganization":
+        grant[field][0]["name"] = long
+    elif field == "disbursementTransaction":
+        grant[field] = [{"id": "T1", "value": 10, "transactionDate": "2024-01-01", "description": long}]
+    else:
+        grant[field] = long
+    report = import_grants(stream=io.BytesIO(exactjson.dumps({"grants": [grant]}).encode()),
+                           actor=Actor.command("test"))
+    [problem] = report.summary()["problems"]
+    assert problem["field"] == path and "is 10,000 characters long; at most" in problem["reason"]
+
+
+def test_an_over_long_title_in_a_grants_csv_is_refused(db):
+    header = ("Identifier,Title,Description,Currency,Amount Awarded,Award Date,Recipient Org:Identifier,"
+              "Recipient Org:Name,Funding Org:Identifier,Funding Org:Name\n")
+    row = f"G-1,{'t' * 10_000},d,KZT,100,2024-01-01,KZ-1,Rec,KZ-2,Fund\n"
+    report = import_grants(stream=io.BytesIO((header + row).encode()), actor=Actor.command("test"))
+    [problem] = report.summary()["problems"]
+    assert problem["field"] == "title" and "at most 500 are kept" in problem["reason"]
