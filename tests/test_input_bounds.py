@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 import io
 import json
 import subprocess
@@ -15,15 +16,17 @@ from rest_framework.test import APIClient
 
 from boxoffice.choices import BatchStatus
 from boxoffice.models import Cinema, ImportBatch, TicketTransaction
-from boxoffice.tests.helpers import CINEMA, FILM, OTHER_FILM, as_json, sale, send
+from boxoffice.tests.helpers import CINEMA, FILM, OTHER_FILM, as_csv, as_json, sale, send
 from boxoffice.tokens import issue_api_token
-from films import limits
-from films.audit import Actor
+from films import downloads, limits
+from films.audit import Actor, record_change
 from films.importing import RowError
+from films.models import Film, Organisation
 from films.tabular import FileRejected
 from funding import exactjson
 from funding.models import FilmMetrics
 from funding.services import clean_grant, import_grants, read_grants
+from public import opendata
 
 from .public_helpers import crawl, no_throttle  # noqa: F401
 from .test_public_nonleak import START
@@ -226,3 +229,89 @@ def test_an_over_long_title_in_a_grants_csv_is_refused(db):
     report = import_grants(stream=io.BytesIO((header + row).encode()), actor=Actor.command("test"))
     [problem] = report.summary()["problems"]
     assert problem["field"] == "title" and "at most 500 are kept" in problem["reason"]
+
+
+# --- 3. Spreadsheet formulas in downloads ------------------------------------------------------------------
+
+HOSTILE = ['=HYPERLINK("http://evil.example","x")', "+cmd|' /C calc'!A0", "@SUM(1+1)", "-2+3+cmd|x",
+           "\t=1+1", "\r=1+1"]
+
+
+def test_the_writer_defuses_text_and_leaves_numbers_alone():
+    text = downloads.csv_text(["name", "amount"], [[h, Decimal("-5.00")] for h in HOSTILE] + [["-5.00", "-7.50"]],
+                              numeric=["amount"])
+    rows = list(csv.reader(io.StringIO(text, newline="")))[1:]
+    assert [r[0] for r in rows[:-1]] == ["'" + h for h in HOSTILE]
+    assert all(r[1] == "-5.00" for r in rows[:-1])
+    assert rows[-1] == ["'-5.00", "-7.50"]  # a string in a text column is text; in a numeric column, a number
+    assert downloads.xlsx_cell("-7.50", numeric=True) == Decimal("-7.50")
+    assert downloads.xlsx_cell(HOSTILE[0]) == "'" + HOSTILE[0]
+
+
+def _cells(text: str) -> list[str]:
+    return [c for row in csv.reader(io.StringIO(text, newline="")) for c in row]
+
+
+def _xlsx_cells(content: bytes) -> list:
+    from openpyxl import load_workbook
+
+    sheet = load_workbook(io.BytesIO(content)).active
+    return [c.value for row in sheet.iter_rows() for c in row]
+
+
+def _assert_defused(cells, *hostile):
+    for h in hostile:
+        assert "'" + h in cells, f"{h!r} not defused"
+        assert h not in cells, f"{h!r} went out raw"
+
+
+@pytest.fixture
+def hostile_registers(examples_loaded):
+    Film.objects.filter(code=OTHER_FILM).update(title=HOSTILE[0], title_en=HOSTILE[0], title_ru=HOSTILE[0],
+                                                title_kk=HOSTILE[0])
+    Cinema.objects.filter(code=CINEMA).update(name=HOSTILE[1])
+    Organisation.objects.filter(identifier="KZ-BIN-190340001111").update(name=HOSTILE[2])
+    cache.clear()
+
+
+@pytest.mark.usefixtures("hostile_registers", "no_throttle")
+@pytest.mark.parametrize(("name", "hostile"), [("films", HOSTILE[0]), ("cinemas", HOSTILE[1]),
+                                               ("funders", HOSTILE[2]), ("organisations", HOSTILE[2])])
+def test_open_data_csvs_defuse_text_and_keep_numbers(client, name, hostile):
+    response = client.get(f"/open-data/{name}.csv")
+    assert response.status_code == 200
+    text = response.content.decode()
+    _assert_defused(_cells(text), hostile)
+    header, *rows = list(csv.reader(io.StringIO(text, newline="")))
+    numeric = [i for i, c in enumerate(header) if c in opendata.DATASETS[name].numeric]
+    assert numeric, header
+    for row in rows:
+        for i in numeric:
+            assert not row[i].startswith("'"), (header[i], row[i])
+
+
+@pytest.mark.usefixtures("hostile_registers")
+@pytest.mark.parametrize("fmt", ["csv", "xlsx"])
+def test_report_and_audit_exports_defuse_text(client, admin_user, fmt):
+    client.force_login(admin_user)
+    record_change(actor=Actor(label=HOSTILE[4]), action="create", instance=Film.objects.get(code=FILM),
+                  before=None, after={"title": HOSTILE[3]})
+    report = client.get(f"/en/staff/reports/return-on-funding.{fmt}")
+    audit = client.get(f"/en/staff/audit/export.{fmt}")
+    for response, hostile in ((report, [HOSTILE[0]]), (audit, [HOSTILE[4]])):
+        assert response.status_code == 200
+        cells = _cells(response.content.decode()) if fmt == "csv" else _xlsx_cells(response.content)
+        _assert_defused(cells, *hostile)
+    if fmt == "xlsx":  # figures stay numbers in the workbook
+        assert any(isinstance(v, int | float) and not isinstance(v, bool) for v in _xlsx_cells(report.content))
+
+
+def test_the_batch_not_accepted_csv_defuses_what_the_sender_sent(client, admin_user, registers):
+    batch = send(as_csv([sale("@SUM(1+1)", tickets=0), sale("T2", screen="=1+1")]))
+    client.force_login(admin_user)
+    response = client.get(f"/en/boxoffice/batches/{batch.pk}/not-accepted.csv")
+    assert response.status_code == 200
+    text = b"".join(response.streaming_content).decode()
+    header, *rows = list(csv.reader(io.StringIO(text, newline="")))
+    assert [r[0] for r in rows] == ["2", "3"]  # the line numbers stay numbers
+    _assert_defused([c for r in rows for c in r], "@SUM(1+1)", "=1+1")
