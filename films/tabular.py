@@ -10,9 +10,15 @@ import codecs
 import csv
 import io
 import re
+from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import BinaryIO
+
+from . import limits
+
+# Process-wide (the csv module has one setting): no reader of ours takes a longer cell.
+csv.field_size_limit(limits.MAX_CSV_FIELD_CHARS)
 
 
 class FileRejected(Exception):  # noqa: N818 - reads better at call sites: `except FileRejected`
@@ -46,8 +52,16 @@ def read_csv(stream: BinaryIO, *, required: list[str], known: list[str], what: s
     try:
         first = ""
         line_no = 0
-        for raw in text:
+        while True:
+            # Read with a bound: a "header" of a billion characters must not be held whole.
+            raw = text.readline(limits.MAX_CSV_HEADER_CHARS + 1)
+            if not raw:
+                break
             line_no += 1
+            if len(raw) > limits.MAX_CSV_HEADER_CHARS:
+                raise FileRejected(f"The {what} file's header line is longer than "
+                                   f"{limits.MAX_CSV_HEADER_CHARS:,} characters: it is not a header. The first "
+                                   "line must name the columns.")
             if raw.strip():
                 first = raw
                 break
@@ -56,6 +70,9 @@ def read_csv(stream: BinaryIO, *, required: list[str], known: list[str], what: s
     if not first:
         raise FileRejected(f"The {what} file is empty: it has no header row and no records.")
     delimiter = sniff_delimiter(first)
+    if first.count(delimiter) >= limits.MAX_CSV_COLUMNS:
+        raise FileRejected(f"The {what} file's header has {first.count(delimiter) + 1:,} columns; at most "
+                           f"{limits.MAX_CSV_COLUMNS} are read. Send only the format's columns.")
     header = next(csv.reader([first], delimiter=delimiter))
     columns = [h.strip().lower() for h in header]
     if "\x00" in first or not any(columns):
@@ -67,7 +84,7 @@ def read_csv(stream: BinaryIO, *, required: list[str], known: list[str], what: s
             f"{', '.join(missing)} (found: {', '.join(c for c in columns if c) or 'none'}). "
             f"The header must name: {', '.join(required)}."
         )
-    dupes = sorted({c for c in columns if c and columns.count(c) > 1})
+    dupes = sorted(c for c, n in Counter(columns).items() if c and n > 1)
     if dupes:
         raise FileRejected(f"The {what} file's header names {', '.join(dupes)} more than once.")
     unknown = [c for c in columns if c and c not in known]
@@ -100,6 +117,10 @@ def _rows(text, columns, delimiter, header_line_no) -> Iterator[tuple[int, dict[
     except UnicodeDecodeError as exc:
         raise FileRejected(not_utf8_message(exc)) from exc
     except csv.Error as exc:
+        if "field larger than field limit" in str(exc):
+            raise FileRejected(f"Line {header_line_no + reader.line_num} of the file holds a value longer than "
+                               f"{limits.MAX_CSV_FIELD_CHARS:,} characters (or a quote that is never closed). "
+                               "Check the quoting and shorten the value.") from exc
         raise FileRejected(f"The file is not valid CSV near line {header_line_no + reader.line_num}: {exc}.") \
             from exc
 

@@ -8,6 +8,7 @@ import json
 import subprocess
 import sys
 import textwrap
+import time
 from decimal import Decimal
 
 import pytest
@@ -16,13 +17,14 @@ from rest_framework.test import APIClient
 
 from boxoffice.choices import BatchStatus
 from boxoffice.models import Cinema, ImportBatch, TicketTransaction
+from boxoffice.records import FIELDS, read_records
 from boxoffice.tests.helpers import CINEMA, FILM, OTHER_FILM, as_csv, as_json, sale, send
 from boxoffice.tokens import issue_api_token
 from films import downloads, limits
 from films.audit import Actor, record_change
 from films.importing import RowError
 from films.models import Film, Organisation
-from films.tabular import FileRejected
+from films.tabular import FileRejected, read_csv
 from funding import exactjson
 from funding.models import FilmMetrics
 from funding.services import clean_grant, import_grants, read_grants
@@ -82,7 +84,7 @@ MEASURE = textwrap.dedent("""
     import django
     django.setup()
     from boxoffice.records import read_records
-    from films.tabular import FileRejected
+    from films.tabular import FileRejected, read_csv
     from funding.services import read_grants
     body = open(sys.argv[1], "rb").read()
     reader = read_records if sys.argv[2] == "sales" else read_grants
@@ -315,3 +317,44 @@ def test_the_batch_not_accepted_csv_defuses_what_the_sender_sent(client, admin_u
     header, *rows = list(csv.reader(io.StringIO(text, newline="")))
     assert [r[0] for r in rows] == ["2", "3"]  # the line numbers stay numbers
     _assert_defused([c for r in rows for c in r], "@SUM(1+1)", "=1+1")
+
+
+# --- 5. CSV width and cell size ---------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("reader", ["sales", "grants", "films"])
+def test_a_million_column_header_is_refused_quickly(reader):
+    body = (",".join(f"c{i}" for i in range(1_000_000)) + "\n1,2\n").encode()
+    started = time.perf_counter()
+    with pytest.raises(FileRejected, match="header line is longer than 65,536 characters"):
+        _read(reader, body)
+    elapsed = time.perf_counter() - started
+    print(f"{reader}: 1,000,000-column header refused in {elapsed:.3f} s")
+    assert elapsed < 2
+
+
+def test_more_columns_than_the_bound_are_refused_with_a_count():
+    body = (",".join(f"c{i}" for i in range(300)) + "\n").encode()
+    with pytest.raises(FileRejected, match="header has 300 columns; at most 200 are read"):
+        _read("sales", body)
+    started = time.perf_counter()
+    with pytest.raises(FileRejected, match="header has 30,000 columns"):
+        _read("sales", (";" * 29_999 + "\n").encode())
+    assert time.perf_counter() - started < 2
+
+
+def test_an_over_long_cell_is_refused_naming_the_line():
+    header = ",".join(FIELDS) + "\n"
+    good = "KZ-C0001,T1,sale,,2025-03-18T12:00:00+05:00,2025-03-18T19:00:00+05:00,1,FX-00001,2,5000.00,,,\n"
+    body = (header + good + good.replace("T1,", "x" * 200_000 + ",", 1)).encode()
+    table = read_records(io.BytesIO(body))
+    with pytest.raises(FileRejected, match=r"Line 3 of the file holds a value longer than 100,000 characters"):
+        list(table.records)
+
+
+def _read(reader: str, body: bytes):
+    if reader == "sales":
+        return read_records(io.BytesIO(body))
+    if reader == "grants":
+        return read_grants(io.BytesIO(body))
+    return read_csv(io.BytesIO(body), required=["film_code"], known=["film_code"], what="films")
