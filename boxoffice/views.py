@@ -11,6 +11,7 @@ from django.views.decorators.http import require_http_methods
 from films import downloads
 from films.audit import Actor
 from films.choices import Door
+from films.middleware import upload_limit
 from films.permissions import operated_cinema_ids, sales_batch_reader, sales_reporter, workspace_reader
 
 from .choices import BatchSource, BatchStatus
@@ -56,6 +57,7 @@ def _queue(batch_id: int, path: str, user_id: int):
         process_uploaded_batch_task(batch_id, path, user_id)
 
 
+@upload_limit("SALES_MAX_UPLOAD_BYTES")
 @sales_reporter
 @require_http_methods(["GET", "POST"])
 def upload(request):

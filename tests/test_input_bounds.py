@@ -13,6 +13,8 @@ from decimal import Decimal
 
 import pytest
 from django.core.cache import cache
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.files.uploadhandler import FileUploadHandler
 from rest_framework.test import APIClient
 
 from boxoffice.choices import BatchStatus
@@ -358,3 +360,126 @@ def _read(reader: str, body: bytes):
     if reader == "grants":
         return read_grants(io.BytesIO(body))
     return read_csv(io.BytesIO(body), required=["film_code"], known=["film_code"], what="films")
+
+
+# --- 4. Upload size checked before the body is stored --------------------------------------------------------
+
+
+class RecordingHandler(FileUploadHandler):
+    """Stands behind the limit in the tests: records how many bytes of a file reached storage."""
+
+    received: list[int] = []
+
+    def receive_data_chunk(self, raw_data, start):
+        RecordingHandler.received.append(start + len(raw_data))
+        return raw_data
+
+    def file_complete(self, file_size):
+        return None
+
+
+@pytest.fixture
+def recorded_uploads(settings, tmp_path):
+    RecordingHandler.received = []
+    settings.MEDIA_ROOT = str(tmp_path / "media")
+    settings.FILE_UPLOAD_TEMP_DIR = str(tmp_path)
+    settings.FILE_UPLOAD_MAX_MEMORY_SIZE = 0  # everything that gets through goes to a temporary file
+    settings.FILE_UPLOAD_HANDLERS = ["tests.test_input_bounds.RecordingHandler",
+                                     "django.core.files.uploadhandler.TemporaryFileUploadHandler"]
+    return RecordingHandler.received
+
+
+@pytest.mark.parametrize("size", [30_000, 300_000])  # past the cap while streaming; past it by Content-Length
+@pytest.mark.parametrize("door", ["sales", "films"])
+def test_an_upload_over_the_limit_is_refused_before_it_is_stored(client, admin_user, registers, settings,
+                                                                  recorded_uploads, door, size):
+    settings.SALES_MAX_UPLOAD_BYTES = settings.REGISTER_MAX_UPLOAD_BYTES = 1000
+    client.force_login(admin_user)
+    url = "/en/boxoffice/batches/upload/" if door == "sales" else "/en/staff/uploads/films/"
+    content = as_csv([sale(f"T{i}") for i in range(size // 150)])[:size]
+    batches = ImportBatch.objects.count()
+    response = client.post(url, {"file": SimpleUploadedFile("big.csv", content, content_type="text/csv")})
+    assert response.status_code == 413
+    assert "over the limit of 1,000 bytes for this page; nothing was stored" in response.content.decode()
+    assert all(n <= 1000 for n in recorded_uploads), recorded_uploads  # no temporary file grew past the limit
+    assert ImportBatch.objects.count() == batches
+    media = tmp_path_of(settings) / "sales-uploads"
+    assert not media.exists() or not list(media.iterdir())
+
+
+def tmp_path_of(settings):
+    from pathlib import Path
+
+    return Path(settings.MEDIA_ROOT)
+
+
+def test_an_upload_within_the_limit_still_arrives(client, admin_user, registers, settings, recorded_uploads,
+                                                  django_capture_on_commit_callbacks):
+    client.force_login(admin_user)
+    content = as_csv([sale("T1")])
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post("/en/boxoffice/batches/upload/",
+                               {"file": SimpleUploadedFile("ok.csv", content, content_type="text/csv")})
+    assert response.status_code == 302
+    assert ImportBatch.objects.get().accepted == 1
+    assert max(recorded_uploads) == len(content)
+
+
+def test_the_api_refuses_a_declared_length_over_the_limit_before_reading(token_key, settings):
+    settings.SALES_API_MAX_BODY_BYTES = 100
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=f"Token {token_key}")
+    response = client.generic("POST", SALES_API, b"{}", content_type="application/json", CONTENT_LENGTH="5000000")
+    assert response.status_code == 413 and "over the limit of 100 bytes" in response.json()["detail"]
+    assert not ImportBatch.objects.exists()
+
+
+# --- 6. Huge headers and NUL in query parameters -------------------------------------------------------------
+
+
+@pytest.mark.parametrize("header", ["HTTP_USER_AGENT", "HTTP_COOKIE", "HTTP_AUTHORIZATION", "HTTP_X_ANYTHING"])
+@pytest.mark.parametrize("url", ["/en/", "/en/films/", "/api/v1/films/", SALES_API, "/en/staff/"])
+def test_a_128_kb_header_is_a_400_with_words(client, db, header, url):
+    response = client.get(url, **{header: "a" * 128 * 1024})
+    assert response.status_code == 400
+    name = header.removeprefix("HTTP_").replace("_", "-").title()
+    assert f"The request header {name} is 131,072 bytes long; at most 8,192 bytes are read" in \
+        response.content.decode()
+
+
+PUBLIC_FILTERS = ["/en/films/?q=%00", "/en/films/?year=19%0099", "/en/organisations/?q=a%00b", "/en/regions/?q=%00",
+                  "/en/cinemas/?q=%00", "/api/v1/films/?q=%00", "/api/v1/organisations/?q=%00",
+                  "/api/v1/grants/?funder=%00", "/api/v1/cinemas/?region=%00", "/open-data/films.csv?x=%00"]
+STAFF_FILTERS = ["/en/staff/films/?q=%00", "/en/staff/grants/?q=%00", "/en/staff/organisations/?q=%00",
+                 "/en/staff/cinemas/?q=%00", "/en/staff/audit/?actor=%00", "/en/staff/audit/export.csv?actor=%00",
+                 "/en/boxoffice/batches/?status=%00"]
+
+
+@pytest.mark.parametrize("url", PUBLIC_FILTERS + STAFF_FILTERS)
+def test_nul_in_a_query_parameter_is_a_400_naming_it(client, admin_user, url):
+    if url in STAFF_FILTERS:
+        client.force_login(admin_user)
+    response = client.get(url)
+    assert response.status_code == 400, (url, response.status_code)
+    name = url.split("?")[1].split("=")[0]
+    assert f"The query parameter {name} contains a NUL character" in response.content.decode()
+
+
+# --- 7. Signed-in answers are private ------------------------------------------------------------------------
+
+
+# The public API ignores the session (it has no authentication classes), so its answers are the same for all.
+@pytest.mark.parametrize("url", ["/en/", "/en/films/", "/open-data/films.csv", "/en/staff/",
+                                 "/en/staff/audit/", "/en/boxoffice/batches/"])
+def test_signed_in_answers_are_never_kept_by_a_shared_cache(client, admin_user, url):
+    client.force_login(admin_user)
+    response = client.get(url)
+    assert response.status_code == 200
+    control = {part.strip() for part in response["Cache-Control"].split(",")}
+    assert "private" in control and "public" not in control
+    if "/staff/" in url or "/boxoffice/" in url:
+        assert "no-store" in control
+
+
+def test_anonymous_public_pages_stay_publicly_cacheable(client, db):
+    assert "public" in client.get("/en/films/")["Cache-Control"]
