@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 import subprocess
 import sys
 import textwrap
@@ -483,3 +484,41 @@ def test_signed_in_answers_are_never_kept_by_a_shared_cache(client, admin_user, 
 
 def test_anonymous_public_pages_stay_publicly_cacheable(client, db):
     assert "public" in client.get("/en/films/")["Cache-Control"]
+
+
+# --- 7. Content-Security-Policy on every page ----------------------------------------------------------------
+
+STAFF_PAGES = ["/en/staff/", "/en/staff/films/", "/en/staff/grants/", "/en/staff/organisations/",
+               "/en/staff/cinemas/", "/en/staff/queue/", "/en/staff/audit/", "/en/staff/reports/",
+               "/en/staff/uploads/films/", "/en/boxoffice/batches/", "/en/boxoffice/batches/upload/", "/admin/"]
+
+
+def _policy(response) -> dict[str, list[str]]:
+    header = response["Content-Security-Policy"]
+    return {d.split()[0]: d.split()[1:] for d in (part.strip() for part in header.split(";")) if d}
+
+
+@pytest.mark.usefixtures("examples_loaded", "no_throttle")
+def test_every_public_and_staff_page_sends_a_strict_policy(client, admin_user):
+    pages = crawl(client, START, limit=120)
+    client.force_login(admin_user)
+    batch = ImportBatch.objects.first()
+    responses = {url: client.get(url) for url in [*STAFF_PAGES, f"/en/boxoffice/batches/{batch.pk}/"]}
+    client.logout()
+    responses |= {url: client.get(url) for url in pages if "html" in client.get(url)["Content-Type"]}
+    assert len(responses) > 40
+    for url, response in responses.items():
+        assert response.status_code == 200, url
+        policy = _policy(response)
+        assert policy["default-src"] == ["'self'"], url
+        assert "'unsafe-inline'" not in policy["script-src"] and "'unsafe-inline'" not in policy["style-src"], url
+        assert policy["object-src"] == ["'none'"] and policy["frame-ancestors"] == ["'none'"], url
+        body = response.content.decode()
+        # Nothing inline that the policy would block: no <script> without src, no style attribute or element.
+        assert not re.search(r"<script(?![^>]*\bsrc=)(?![^>]*application/json)[^>]*>", body), url
+        assert " style=" not in body and "<style" not in body, url
+
+
+def test_the_api_documentation_pages_alone_may_run_inline_bootstraps(client, db):
+    policy = _policy(client.get("/api/schema/swagger/"))
+    assert "'unsafe-inline'" in policy["script-src"] and policy["default-src"] == ["'self'"]
