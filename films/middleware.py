@@ -46,6 +46,9 @@ class RequestBoundsMiddleware:
                 return _refusal(request, 400, gettext(
                     "The request header %(name)s is %(size)s bytes long; at most %(limit)s bytes are read."
                 ) % {"name": name, "size": f"{len(value):,}", "limit": f"{limits.MAX_HEADER_BYTES:,}"})
+        if "\x00" in request.path_info:
+            return _refusal(request, 400, gettext("The address contains a NUL character (%00); remove it and try "
+                                                  "again."))
         if "\x00" in request.META.get("QUERY_STRING", "") or "%00" in request.META.get("QUERY_STRING", ""):
             for name, values in request.GET.lists():
                 if "\x00" in name or any("\x00" in v for v in values):

@@ -522,3 +522,20 @@ def test_every_public_and_staff_page_sends_a_strict_policy(client, admin_user):
 def test_the_api_documentation_pages_alone_may_run_inline_bootstraps(client, db):
     policy = _policy(client.get("/api/schema/swagger/"))
     assert "'unsafe-inline'" in policy["script-src"] and policy["default-src"] == ["'self'"]
+
+
+@pytest.mark.parametrize("url", ["/en/films/KZ%00/", "/api/v1/films/KZ%00/", "/en/staff/films/KZ%00/"])
+def test_nul_in_the_address_is_a_400(client, admin_user, url):
+    client.force_login(admin_user)
+    response = client.get(url)
+    assert response.status_code == 400 and "The address contains a NUL character" in response.content.decode()
+
+
+def test_an_over_long_title_in_the_staff_grant_form_is_a_form_error(client, officer, registers):
+    client.force_login(officer)
+    response = client.post("/en/staff/grants/new/", {"identifier": "G-" + "i" * 10_000, "title": "t" * 10_000,
+                                                     "amount_awarded": "1" + "0" * 19})
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "at most 500 characters" in page and "at most 200 characters" in page
+    assert "less than or equal to 1000000000000000" in page
