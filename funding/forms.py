@@ -7,6 +7,7 @@ from django.conf import settings
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from films import limits
 from films.importing import RowError
 from films.models import Film
 
@@ -60,11 +61,13 @@ class GrantForm(forms.Form):
         max_length=200, label=_("Identifier"), help_text=_("360Giving id, e.g. 360G-KZ-SCSNC-00123")
     )
     title = forms.CharField(max_length=500, label=_("Title"))
-    description = forms.CharField(label=_("Description"), widget=forms.Textarea(attrs={"rows": 3}))
+    description = forms.CharField(label=_("Description"), max_length=limits.MAX_GRANT_DESCRIPTION_CHARS,
+                                  widget=forms.Textarea(attrs={"rows": 3}))
     currency = forms.CharField(
         max_length=3, initial=lambda: settings.HOME_CURRENCY, label=_("Currency"), help_text=_("ISO 4217")
     )
-    amount_awarded = forms.DecimalField(max_digits=20, decimal_places=2, min_value=0, label=_("Amount awarded"))
+    amount_awarded = forms.DecimalField(max_digits=20, decimal_places=2, min_value=0,
+                                        max_value=limits.MAX_GRANT_AMOUNT, label=_("Amount awarded"))
     award_date = _date(_("Award date"))
     recipient_name = forms.CharField(max_length=300, label=_("Recipient organisation"))
     recipient_id = forms.CharField(max_length=100, label=_("Recipient identifier"), help_text=_("e.g. KZ-BIN-…"))
@@ -150,6 +153,7 @@ class DisbursementForm(forms.Form):
         max_digits=20,
         decimal_places=2,
         min_value=0.01,
+        max_value=limits.MAX_GRANT_AMOUNT,
         label=_("Amount"),
         help_text=_("In the grant's currency; exact to the tiyn"),
     )

@@ -9,6 +9,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from boxoffice.selectors import film_box_office_totals
+from films import limits
 from films.models import Film
 
 from .choices import DisbursementKind
@@ -21,7 +22,11 @@ RATIO = Decimal("0.000000000001")
 def _ratio(numerator: Decimal, denominator: Decimal) -> Decimal | None:
     if not denominator:
         return None
-    return (Decimal(numerator) / Decimal(denominator)).quantize(RATIO, rounding=ROUND_HALF_UP)
+    ratio = Decimal(numerator) / Decimal(denominator)
+    if abs(ratio) >= limits.MAX_STORED_RATIO:
+        # A gross a trillion times a (tiny) grant: no meaningful figure, and more than its column holds.
+        return None
+    return ratio.quantize(RATIO, rounding=ROUND_HALF_UP)
 
 
 def _money(value) -> Decimal:

@@ -1,20 +1,17 @@
 """Rendering reports as files: the command, the pages' downloads and the API share these."""
 from __future__ import annotations
 
-import csv
-import io
 import json
+
+from films import downloads
 
 from .selectors import REPORT_COLUMNS, FundedVsReleased
 
 
 def funded_vs_released_csv(report: FundedVsReleased) -> str:
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(REPORT_COLUMNS)
-    for row in report.as_json():
-        writer.writerow(["" if row[c] is None else row[c] for c in REPORT_COLUMNS])
-    return out.getvalue()
+    # Every column but the year is a figure; the year row "all" is text.
+    return downloads.csv_text(REPORT_COLUMNS, ([row[c] for c in REPORT_COLUMNS] for row in report.as_json()),
+                              numeric=REPORT_COLUMNS)
 
 
 def funded_vs_released_json(report: FundedVsReleased) -> str:

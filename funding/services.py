@@ -11,13 +11,14 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext
 
+from films import limits
 from films.audit import Actor, jsonable, record_change, snapshot
 from films.choices import RecomputeReason
 from films.importing import RegisterImportReport, RowError
 from films.models import Film
 from films.outbox import request_recompute
 from films.services import get_or_create_organisation
-from films.tabular import FileRejected, not_utf8_message, peek_kind, read_csv
+from films.tabular import FileRejected, check_json_depth, not_utf8_message, peek_kind, read_csv
 
 from . import exactjson
 from .choices import ChangeStatus, DisbursementKind
@@ -78,6 +79,10 @@ def _exact_decimal(value, field_name: str) -> Decimal:
         raise RowError(field_name, f"'{value}' is not a number (no grouping, '.' as decimal point)") from None
     if not d.is_finite():
         raise RowError(field_name, f"'{value}' is not a number")
+    if abs(d) > limits.MAX_GRANT_AMOUNT:
+        # Every sum over grants (per film, funder, programme, year, nationally) must fit Decimal(20, 2).
+        raise RowError(field_name, f"{value} is over the limit of {limits.MAX_GRANT_AMOUNT:,.2f} for one grant "
+                                   "or transaction; check the amount and its decimal point")
     return d
 
 
@@ -165,6 +170,39 @@ def _repayable(grant: dict, awarded: Decimal, warnings: list[str]) -> tuple[Deci
     return amount, due
 
 
+# (path in the 360Giving grant, longest text the register's column holds)
+TEXT_BOUNDS = [
+    (("id",), limits.MAX_GRANT_IDENTIFIER_CHARS),
+    (("title",), limits.MAX_GRANT_TITLE_CHARS),
+    (("description",), limits.MAX_GRANT_DESCRIPTION_CHARS),
+    (("recipientOrganization", 0, "id"), limits.MAX_ORGANISATION_ID_CHARS),
+    (("recipientOrganization", 0, "name"), limits.MAX_ORGANISATION_NAME_CHARS),
+    (("fundingOrganization", 0, "id"), limits.MAX_ORGANISATION_ID_CHARS),
+    (("fundingOrganization", 0, "name"), limits.MAX_ORGANISATION_NAME_CHARS),
+    (("grantProgramme", 0, "title"), limits.MAX_PROGRAMME_TITLE_CHARS),
+    (("grantProgramme", 0, "code"), limits.MAX_PROGRAMME_CODE_CHARS),
+]
+
+
+def _check_lengths(grant: dict) -> None:
+    """Refuse text longer than its column, naming the field, rather than fail on saving."""
+    checks = list(TEXT_BOUNDS)
+    for i, _ in enumerate(grant.get("disbursementTransaction") or []):
+        checks += [(("disbursementTransaction", i, "id"), limits.MAX_TRANSACTION_ID_CHARS),
+                   (("disbursementTransaction", i, "description"), limits.MAX_NOTE_CHARS)]
+    for path, limit in checks:
+        value = grant
+        for step in path:
+            try:
+                value = value[step]
+            except (KeyError, IndexError, TypeError):
+                value = None
+                break
+        if isinstance(value, str) and len(value) > limit:
+            raise RowError("/".join(map(str, path)),
+                           f"is {len(value):,} characters long; at most {limit:,} are kept")
+
+
 def clean_grant(grant: dict) -> dict:
     """Validate one 360Giving grant and pull out the values the register keeps in columns."""
     if not isinstance(grant, dict):
@@ -172,6 +210,7 @@ def clean_grant(grant: dict) -> dict:
     problem = schema_problem(grant)
     if problem:
         raise RowError(problem.split(":")[0] if ":" in problem else "grant", problem)
+    _check_lengths(grant)
     currency = grant["currency"].upper()
     warnings: list[str] = []
     amount = _decimal(grant["amountAwarded"], "amountAwarded", warnings)
@@ -296,6 +335,8 @@ def read_grants(stream: BinaryIO) -> tuple[list[tuple[int, object]], list[str], 
     """(position, grant) pairs from a 360Giving JSON package or flattened CSV; FileRejected if unusable."""
     if peek_kind(stream) == "json":
         raw = stream.read()
+        check_json_depth(raw, limit=limits.MAX_GRANTS_JSON_DEPTH, levels=limits.GRANTS_JSON_LEVELS,
+                         what="360Giving grants")
         try:
             doc = exactjson.loads(raw.decode("utf-8-sig"))
         except UnicodeDecodeError as exc:

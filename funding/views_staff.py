@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
@@ -17,6 +18,7 @@ from boxoffice.services import import_cinemas
 from films.audit import Actor
 from films.choices import Door
 from films.importing import RowError
+from films.middleware import upload_limit
 from films.models import AuditEvent
 from films.permissions import can_edit_registers, reader_view, register_editor, workspace_reader
 from films.services import import_films
@@ -386,9 +388,7 @@ UPLOADS = {
         _load_grants,
     ),
 }
-MAX_REGISTER_UPLOAD = 20 * 1024 * 1024
-
-
+@upload_limit("REGISTER_MAX_UPLOAD_BYTES")
 @register_editor
 def upload(request, register):
     if register not in UPLOADS:
@@ -398,11 +398,12 @@ def upload(request, register):
     report = None
     if request.method == "POST" and form.is_valid():
         f = form.cleaned_data["file"]
-        if f.size > MAX_REGISTER_UPLOAD:
+        limit = settings.REGISTER_MAX_UPLOAD_BYTES
+        if f.size > limit:
             form.add_error(
                 "file",
                 gettext("The file is %(size)s bytes; registers up to %(limit)s bytes can be uploaded here.")
-                % {"size": f"{f.size:,}", "limit": f"{MAX_REGISTER_UPLOAD:,}"},
+                % {"size": f"{f.size:,}", "limit": f"{limit:,}"},
             )
         else:
             try:

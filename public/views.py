@@ -231,7 +231,7 @@ def open_data_file(request, name, fmt):
             raise Http404("No such dataset")
         rows = dataset.rows()
         if fmt == "csv":
-            response = HttpResponse(opendata.as_csv(rows), content_type="text/csv; charset=utf-8")
+            response = HttpResponse(opendata.as_csv(rows, dataset.numeric), content_type="text/csv; charset=utf-8")
         else:
             response = HttpResponse(
                 opendata.as_json(dataset, rows), content_type="application/json; charset=utf-8"

@@ -4,6 +4,7 @@ from pathlib import Path
 
 import environ
 from celery.schedules import crontab
+from csp.constants import NONCE, NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
 from films.country import CountryError, settings_for
@@ -34,18 +35,25 @@ INSTALLED_APPS = [
     "funding",
     "boxoffice",
     "public",
+    "csp",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Before anything reads a header, a cookie or a query parameter (films/limits.py has the bounds).
+    "films.middleware.RequestBoundsMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "films.middleware.PrivateCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
+    # Before CsrfViewMiddleware, which reads (and so would store) the body of an upload.
+    "films.middleware.UploadLimitMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
     # Last, so that lockouts see the authenticated request (django-axes docs).
     "axes.middleware.AxesMiddleware",
 ]
@@ -121,6 +129,14 @@ EXHIBITOR_SHARE = Decimal(env("EXHIBITOR_SHARE", default="0.55"))
 SALES_MAX_UPLOAD_BYTES = env.int("SALES_MAX_UPLOAD_BYTES", default=512 * 1024 * 1024)
 SALES_API_MAX_BODY_BYTES = env.int("SALES_API_MAX_BODY_BYTES", default=20 * 1024 * 1024)
 DATA_UPLOAD_MAX_MEMORY_SIZE = SALES_API_MAX_BODY_BYTES
+# Register files (films, cinemas, grants) on the staff upload page; any other page that takes a file.
+REGISTER_MAX_UPLOAD_BYTES = env.int("REGISTER_MAX_UPLOAD_BYTES", default=20 * 1024 * 1024)
+DEFAULT_MAX_UPLOAD_BYTES = env.int("DEFAULT_MAX_UPLOAD_BYTES", default=2 * 1024 * 1024)
+# Uploads are checked against those limits before they are stored (config.middleware.UploadLimitMiddleware);
+# what passes is kept in memory up to this size, then in a temporary file.
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+DATA_UPLOAD_MAX_NUMBER_FIELDS = 1000
+DATA_UPLOAD_MAX_NUMBER_FILES = 10
 # "auto": PostgreSQL imports through COPY and set-based SQL, SQLite through the ORM; "python" forces the latter.
 SALES_IMPORT_PATH = env("SALES_IMPORT_PATH", default="auto")
 # A batch still "processing" this long after it arrived, on a database without advisory locks, was interrupted.
@@ -249,6 +265,24 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="WARNING")},
+}
+
+# --- Content-Security-Policy (django-csp): only this site's own files; no inline script or style -------
+# Templates keep scripts in static/js and widths in CSS classes. The one exception is the two API
+# documentation pages (third-party bootstraps with inline script and style; config/urls.py).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF, NONCE],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    },
 }
 
 # --- Staff sessions: short-lived, not readable by scripts, sent only to this site -------------

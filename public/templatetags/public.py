@@ -65,6 +65,13 @@ def percent_of(value, maximum):
 
 
 @register.filter
+def width_class(value, maximum):
+    """The bar's width as a class, w-0 … w-100 (site.css): the Content-Security-Policy forbids style
+    attributes, so a width cannot be written inline."""
+    return f"w-{round(Decimal(percent_of(value, maximum)))}"
+
+
+@register.filter
 def maximum(rows, key):
     """The largest value of one column of a list of dicts or objects (the scale of a bar chart)."""
     values = [Decimal(str((r.get(key) if isinstance(r, dict) else getattr(r, key)) or 0)) for r in rows]
