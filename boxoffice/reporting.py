@@ -1,0 +1,351 @@
+"""Loading box-office reports (shared/spec/box-office-reports.md, format `box-office-report/1`).
+
+Read (CSV or JSON) → check each row against the registers and the rows already held → write the new and
+corrected rows set-wise, one audit event with before and after per correction, in one transaction; then the
+touched films are recomputed through the `box_office_reported` signal (funding queues the recompute).
+"""
+from __future__ import annotations
+
+import datetime
+import hashlib
+import io
+import json
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+from typing import BinaryIO
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from films.audit import Actor, record_change
+from films.importing import RegisterImportReport, RowError
+from films.models import Film, Region
+from films.tabular import FileRejected, not_utf8_message, peek_kind, read_csv
+
+from .models import Cinema, ReportImport, ReportRow
+from .signals import box_office_reported
+
+FORMAT = "box-office-report/1"
+REQUIRED = ["film_code", "period_start", "period_end", "gross", "source"]
+FIELDS = ["film_code", "period_start", "period_end", "gross", "currency", "admissions", "screenings", "screens",
+          "region", "cinema_code", "source", "reference"]
+FIGURES = ("gross", "currency", "admissions", "screenings", "screens", "reference")
+MAX_INT = 2**62
+CENT = Decimal("0.01")
+
+
+@dataclass
+class ParsedRow:
+    line: int
+    key_text: str
+    film_id: int
+    period_start: datetime.date
+    period_end: datetime.date
+    gross: Decimal
+    currency: str
+    admissions: int | None
+    screenings: int | None
+    screens: int | None
+    region_id: int | None
+    cinema_id: int | None
+    source: str
+    reference: str
+
+    @property
+    def key(self):
+        return (self.film_id, self.period_start, self.period_end, self.region_id, self.cinema_id, self.source)
+
+    @property
+    def place(self):
+        return (self.region_id, self.cinema_id)
+
+    def figures(self) -> dict:
+        return {f: getattr(self, f) for f in FIGURES}
+
+
+# --- reading -------------------------------------------------------------------------------------------
+
+def read_rows(stream: BinaryIO) -> tuple[list[tuple[int, dict]], list[str], str]:
+    """(position, row of text values) pairs, warnings, and 'csv' or 'json'; FileRejected if the file is unusable."""
+    if peek_kind(stream) == "json":
+        return _read_json(stream)
+    table = read_csv(stream, required=REQUIRED, known=FIELDS, what="box-office report")
+    warnings = []
+    if table.unknown_columns:
+        warnings.append(_("ignored unknown column(s): %(cols)s") % {"cols": ", ".join(table.unknown_columns)})
+    return list(table.rows), warnings, "csv"
+
+
+def _read_json(stream: BinaryIO):
+    raw = stream.read()
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise FileRejected(not_utf8_message(exc)) from exc
+    try:
+        # Exact decimals: numbers are kept as their text and parsed as Decimal, never through float.
+        doc = json.loads(text, parse_float=str, parse_int=str)
+    except ValueError as exc:
+        raise FileRejected(_("The file is not valid JSON: %(error)s.") % {"error": exc}) from exc
+    if not isinstance(doc, dict) or doc.get("format") != FORMAT:
+        raise FileRejected(_('The JSON file must be an object with "format": "%(format)s" and a "rows" list.')
+                           % {"format": FORMAT})
+    rows = doc.get("rows")
+    if not isinstance(rows, list):
+        raise FileRejected(_('The JSON file has no "rows" list.'))
+    out, unknown = [], set()
+    for i, row in enumerate(rows):
+        if not isinstance(row, dict):
+            out.append((i, {"__extra__": _("is not an object")}))
+            continue
+        unknown |= {k for k in row if k not in FIELDS}
+        out.append((i, {k: ("" if v is None else v if isinstance(v, str) else str(v) if not isinstance(v, bool)
+                            else v) for k, v in row.items()}))
+    warnings = [_("ignored unknown field(s): %(cols)s") % {"cols": ", ".join(sorted(unknown))}] if unknown else []
+    return out, warnings, "json"
+
+
+# --- checking one row ----------------------------------------------------------------------------------
+
+class Registers:
+    """The registered films, regions and cinemas, read once per file."""
+
+    def __init__(self, rows):
+        codes = {str(r.get("film_code", "")).strip() for _, r in rows}
+        self.films = dict(Film.objects.filter(code__in=codes).values_list("code", "pk"))
+        self.regions = dict(Region.objects.values_list("code", "pk"))
+        cinema_codes = {str(r.get("cinema_code", "")).strip() for _, r in rows} - {""}
+        self.cinemas = dict(Cinema.objects.filter(code__in=cinema_codes).values_list("code", "pk"))
+
+
+def _text(row, name) -> str:
+    value = row.get(name, "")
+    if isinstance(value, bool):
+        raise RowError(name, _("must be text, not true/false"))
+    return str(value).strip()
+
+
+def _date(row, name) -> datetime.date:
+    value = _text(row, name)
+    if not value:
+        raise RowError(name, _("is required (an ISO date such as 2024-03-01)"))
+    try:
+        return datetime.date.fromisoformat(value)
+    except ValueError:
+        raise RowError(name, _("'%(value)s' is not an ISO date (YYYY-MM-DD)") % {"value": value}) from None
+
+
+def _count(row, name) -> int | None:
+    value = _text(row, name)
+    if not value:
+        return None
+    if not value.isdigit():
+        raise RowError(name, _("'%(value)s' is not a whole number ≥ 0") % {"value": value})
+    n = int(value)
+    if n > MAX_INT:
+        raise RowError(name, _("%(value)s is too large") % {"value": value})
+    return n
+
+
+def _gross(row) -> Decimal:
+    value = _text(row, "gross")
+    if not value:
+        raise RowError("gross", _("is required (a decimal such as 12500.00)"))
+    try:
+        d = Decimal(value)
+    except (InvalidOperation, ValueError):
+        raise RowError("gross", _("'%(value)s' is not a number: write it without spaces or grouping, "
+                                  "with '.' as the decimal point (12500.00)") % {"value": value}) from None
+    if not d.is_finite():
+        raise RowError("gross", _("'%(value)s' is not a number") % {"value": value})
+    if d < 0:
+        raise RowError("gross", _("%(value)s is negative; gross must be ≥ 0") % {"value": value})
+    if d != d.quantize(CENT):
+        raise RowError("gross", _("%(value)s has more than 2 decimal places") % {"value": value})
+    if d >= Decimal("1e18"):
+        raise RowError("gross", _("%(value)s is too large") % {"value": value})
+    return d.quantize(CENT)
+
+
+def parse_row(line: int, row: dict, reg: Registers) -> ParsedRow:
+    """Check one row against the format and the registers; RowError names the field and why."""
+    if "__extra__" in row:
+        raise RowError("row", row["__extra__"])
+    code = _text(row, "film_code")
+    if not code:
+        raise RowError("film_code", _("is required"))
+    if code not in reg.films:
+        raise RowError("film_code", _("%(code)s is not a registered film: register it first (import_films), "
+                                      "then send the row again") % {"code": code})
+    start, end = _date(row, "period_start"), _date(row, "period_end")
+    if end < start:
+        raise RowError("period_end", _("%(end)s is before period_start %(start)s")
+                       % {"end": end.isoformat(), "start": start.isoformat()})
+    gross = _gross(row)
+    currency = _text(row, "currency").upper() or settings.HOME_CURRENCY
+    if currency != settings.HOME_CURRENCY:
+        raise RowError("currency", _("%(cur)s: box office is kept in %(home)s; convert the figure to %(home)s "
+                                     "or leave it out") % {"cur": currency, "home": settings.HOME_CURRENCY})
+    admissions, screenings, screens = _count(row, "admissions"), _count(row, "screenings"), _count(row, "screens")
+    region_code, cinema_code = _text(row, "region").upper(), _text(row, "cinema_code").upper()
+    if region_code and cinema_code:
+        raise RowError("cinema_code", _("a row names at most one of region and cinema_code; leave one empty"))
+    region_id = cinema_id = None
+    if region_code:
+        region_id = reg.regions.get(region_code)
+        if region_id is None:
+            raise RowError("region", _("%(code)s is not a region code of the country (see kz-regions.csv)")
+                           % {"code": region_code})
+    if cinema_code:
+        cinema_id = reg.cinemas.get(cinema_code)
+        if cinema_id is None:
+            raise RowError("cinema_code", _("%(code)s is not a registered cinema: register it first "
+                                            "(import_cinemas)") % {"code": cinema_code})
+    source = _text(row, "source")
+    if not source:
+        raise RowError("source", _("is required: who published the figure (EAIS, a distributor's name, …)"))
+    if len(source) > 100:
+        raise RowError("source", _("has %(n)s characters; at most 100") % {"n": len(source)})
+    reference = _text(row, "reference")
+    if len(reference) > 500:
+        raise RowError("reference", _("has %(n)s characters; at most 500") % {"n": len(reference)})
+    place = f"cinema {cinema_code}" if cinema_code else f"region {region_code}" if region_code else "country"
+    return ParsedRow(line=line, key_text=f"{code} {start}..{end} {place} {source}", film_id=reg.films[code],
+                     period_start=start, period_end=end, gross=gross, currency=currency, admissions=admissions,
+                     screenings=screenings, screens=screens, region_id=region_id, cinema_id=cinema_id,
+                     source=source, reference=reference)
+
+
+def _partly_overlaps(a_start, a_end, b_start, b_end) -> bool:
+    """They meet, and neither contains the other (equal periods contain each other)."""
+    meet = a_start <= b_end and b_start <= a_end
+    nested = (a_start <= b_start and b_end <= a_end) or (b_start <= a_start and a_end <= b_end)
+    return meet and not nested
+
+
+def _describe(row) -> str:
+    if isinstance(row, ReportRow):
+        return _("the held row %(start)s–%(end)s of %(source)s (imported %(when)s)") % {
+            "start": row.period_start, "end": row.period_end, "source": row.source,
+            "when": f"{row.imported_by.received_at:%Y-%m-%d}" if row.imported_by_id else "earlier"}
+    return _("line %(line)s (%(start)s–%(end)s of %(source)s)") % {
+        "line": row.line, "start": row.period_start, "end": row.period_end, "source": row.source}
+
+
+# --- the service ---------------------------------------------------------------------------------------
+
+def import_box_office(*, stream: BinaryIO, actor: Actor, filename: str = "") -> RegisterImportReport:
+    """Load one box-office-report/1 file: new rows created, corrections updated (audited), bad rows reported.
+
+    Loading the same file twice changes nothing. FileRejected when the file is unusable as a whole.
+    """
+    data = stream.read()
+    sha = hashlib.sha256(data).hexdigest()
+    rows, warnings, encoding = read_rows(io.BytesIO(data))
+    report = RegisterImportReport("box office", position_label="line" if encoding == "csv" else "index")
+    report.warnings.extend(warnings)
+    reg = Registers(rows)
+    parsed: list[ParsedRow] = []
+    seen: dict[tuple, int] = {}
+    for line, row in rows:
+        key_text = str(row.get("film_code", "")).strip()
+        try:
+            p = parse_row(line, row, reg)
+            if p.key in seen:
+                raise RowError("period_start", _("the same film, period, place and source was already given on "
+                                                 "line %(line)s of this file") % {"line": seen[p.key]})
+            seen[p.key] = line
+            parsed.append(p)
+        except RowError as exc:
+            report.add(line, key_text, "rejected", exc.field, exc.reason)
+
+    with transaction.atomic():
+        imp = ReportImport.objects.create(
+            submitted_by=actor.user if getattr(actor.user, "is_authenticated", False) else None,
+            submitted_by_label=actor.display, door=actor.door, filename=filename[:300], sha256=sha,
+            size_bytes=len(data), encoding=encoding)
+        film_ids = sorted({p.film_id for p in parsed})
+        held: dict[tuple, list[ReportRow]] = {}
+        by_key: dict[tuple, ReportRow] = {}
+        for r in (ReportRow.objects.select_for_update().select_related("imported_by")
+                  .filter(film_id__in=film_ids)):
+            held.setdefault((r.film_id, r.region_id, r.cinema_id), []).append(r)
+            by_key[(r.film_id, r.period_start, r.period_end, r.region_id, r.cinema_id, r.source)] = r
+        new_rows: list[ReportRow] = []
+        changed: list[tuple[ReportRow, dict]] = []
+        touched: dict[int, datetime.date] = {}
+        for p in parsed:
+            existing = by_key.get(p.key)
+            if existing is not None:
+                before = {f: getattr(existing, f) for f in FIGURES}
+                if before == p.figures():
+                    report.add(p.line, p.key_text, "unchanged")
+                    continue
+                for f, v in p.figures().items():
+                    setattr(existing, f, v)
+                existing.imported_by = imp
+                changed.append((existing, before))
+                report.add(p.line, p.key_text, "updated")
+            else:
+                group = held.setdefault((p.film_id, p.region_id, p.cinema_id), [])
+                other = next((o for o in group if _partly_overlaps(p.period_start, p.period_end,
+                                                                   o.period_start, o.period_end)), None)
+                if other is not None:
+                    report.add(p.line, p.key_text, "rejected", "period_start", _(
+                        "%(start)s–%(end)s partly overlaps %(other)s for the same film and place: periods must "
+                        "be equal, nested or apart, or figures would count twice")
+                        % {"start": p.period_start, "end": p.period_end, "other": _describe(other)})
+                    continue
+                obj = ReportRow(film_id=p.film_id, period_start=p.period_start, period_end=p.period_end,
+                                region_id=p.region_id, cinema_id=p.cinema_id, source=p.source, imported_by=imp,
+                                **p.figures())
+                group.append(_Pending(obj, p.line))
+                new_rows.append(obj)
+                report.add(p.line, p.key_text, "created")
+            touched[p.film_id] = min(p.period_start, touched.get(p.film_id, p.period_start))
+        ReportRow.objects.bulk_create(new_rows, batch_size=2000)
+        if changed:
+            ReportRow.objects.bulk_update([r for r, _b in changed], [*FIGURES, "imported_by", "updated_at"],
+                                          batch_size=2000)
+            for r, before in changed:
+                record_change(actor=actor, action="update", instance=r, object_id=str(r.pk),
+                              before=_picture(before), after=_picture({f: getattr(r, f) for f in FIGURES}))
+        ReportImport.objects.filter(pk=imp.pk).update(
+            created=report.count("created"), updated=report.count("updated"),
+            unchanged=report.count("unchanged"), rejected=report.count("rejected"), warnings=report.warnings,
+            problems=report.summary()["problems"])
+        report.import_id = imp.pk
+        if touched:
+            _mark_released(touched, actor)
+            # Inside the transaction: funding queues the recompute on commit (the one entry point it keeps).
+            box_office_reported.send(sender=ReportImport, import_id=imp.pk, film_ids=sorted(touched))
+    return report
+
+
+class _Pending:
+    """A row of this file not yet saved, standing in the overlap check with the held ones."""
+
+    def __init__(self, obj: ReportRow, line: int):
+        self.obj, self.line = obj, line
+        self.period_start, self.period_end, self.source = obj.period_start, obj.period_end, obj.source
+
+
+def _picture(figures: dict) -> dict:
+    return {k: (str(v) if isinstance(v, Decimal) else v) for k, v in figures.items()}
+
+
+def _mark_released(first_days: dict[int, datetime.date], actor: Actor):
+    """A film with a row that speaks counts as released from the first day a row speaks for.
+
+    The earliest period_start of a film's rows is always spoken for: on that day the widest row covering it
+    speaks. Only rows created or corrected now can move it earlier.
+    """
+    from films.services import mark_released_by_sales
+
+    today = timezone.localdate()
+    days = {f: d for f, d in first_days.items() if d <= today}
+    if days:
+        mark_released_by_sales(first_screening_days=days, actor=actor,
+                               reason=_("first day spoken for by a box-office report"))
