@@ -58,17 +58,30 @@ def reported_versus_ticketed(*, flagged_only: bool = False):
 
 
 def film_box_office_by_week(film_id: int):
+    """Combined gross and admissions per ISO week (box-office-reports.md: reports spread over their days)."""
     from django.db.models.functions import TruncWeek
 
-    return (DailySales.objects.filter(film_id=film_id).annotate(week=TruncWeek("day")).values("week")
-            .annotate(gross=Sum("gross"), admissions=Sum("admissions")).order_by("week"))
+    return (FilmDay.objects.filter(film_id=film_id).annotate(week=TruncWeek("day")).values("week")
+            .annotate(gross=Sum(F("ticket_gross") + F("report_gross")),
+                      admissions=Sum(F("ticket_admissions") + F("report_admissions"))).order_by("week"))
 
 
-def film_box_office_by_region(film_id: int):
-    return (DailySales.objects.filter(film_id=film_id)
-            .values("cinema__region__code", "cinema__region__name_en", "cinema__region__name_kk",
-                    "cinema__region__name_ru")
-            .annotate(gross=Sum("gross"), admissions=Sum("admissions")).order_by("-gross"))
+def film_box_office_by_region(film_id: int) -> list[dict]:
+    """Combined gross and admissions per region; figures no report splits by region (national rows) are
+    shown as unknown."""
+    from django.utils.translation import gettext
+
+    rows = (FilmDay.objects.filter(film_id=film_id)
+            .values("region__code", "region__name_en", "region__name_kk", "region__name_ru")
+            .annotate(gross=Sum(F("ticket_gross") + F("report_gross")),
+                      admissions=Sum(F("ticket_admissions") + F("report_admissions"))).order_by("-gross"))
+    out = []
+    for r in rows:
+        if r["region__code"] is None:
+            unknown = gettext("region unknown (national reports)")
+            r.update(region__name_en=unknown, region__name_kk=unknown, region__name_ru=unknown)
+        out.append(r)
+    return out
 
 
 def open_held_records():

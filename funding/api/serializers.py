@@ -13,6 +13,15 @@ PER_CURRENCY = {
     "additionalProperties": {"type": "string", "format": "decimal"},
     "example": {"KZT": "150000000.00"},
 }
+REPORT_SOURCES = {
+    "type": "array",
+    "items": {
+        "type": "object",
+        "properties": {"source": {"type": "string"}, "gross": {"type": "string", "format": "decimal"},
+                       "rows": {"type": "integer"}},
+    },
+    "example": [{"source": "EAIS", "gross": "316842591.08", "rows": 1}],
+}
 
 
 class CurrencyTotalSerializer(serializers.Serializer):
@@ -27,6 +36,7 @@ class FilmMetricsSerializer(serializers.ModelSerializer):
     film = serializers.SlugRelatedField(slug_field="code", read_only=True)
     awarded = extend_schema_field(PER_CURRENCY)(serializers.JSONField(read_only=True))
     disbursed = extend_schema_field(PER_CURRENCY)(serializers.JSONField(read_only=True))
+    report_sources = extend_schema_field(REPORT_SOURCES)(serializers.JSONField(read_only=True))
 
     class Meta:
         model = FilmMetrics
@@ -44,6 +54,14 @@ class FilmMetricsSerializer(serializers.ModelSerializer):
             "return_on_funding",
             "net_return_on_funding",
             "funding_per_admission",
+            # Provenance (box-office-reports.md): the part of gross and admissions from tickets and from
+            # reports, the reports that speak, and whether a speaking report lacked admissions.
+            "gross_from_tickets",
+            "gross_from_reports",
+            "admissions_from_tickets",
+            "admissions_from_reports",
+            "admissions_incomplete",
+            "report_sources",
             "last_sale_at",
             "computed_at",
         ]
