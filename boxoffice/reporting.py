@@ -24,6 +24,7 @@ from films.importing import RegisterImportReport, RowError
 from films.models import Film, Region
 from films.tabular import FileRejected, not_utf8_message, peek_kind, read_csv
 
+from .bulkcopy import insert_rows, update_rows
 from .models import Cinema, ReportImport, ReportRow
 from .signals import box_office_reported
 
@@ -305,10 +306,12 @@ def import_box_office(*, stream: BinaryIO, actor: Actor, filename: str = "") -> 
                 new_rows.append(obj)
                 report.add(p.line, p.key_text, "created")
             touched[p.film_id] = min(p.period_start, touched.get(p.film_id, p.period_start))
-        ReportRow.objects.bulk_create(new_rows, batch_size=2000)
+        insert_rows(ReportRow, new_rows)
         if changed:
-            ReportRow.objects.bulk_update([r for r, _b in changed], [*FIGURES, "imported_by", "updated_at"],
-                                          batch_size=2000)
+            now = timezone.now()
+            for r, _b in changed:
+                r.updated_at = now
+            update_rows(ReportRow, [r for r, _b in changed], [*FIGURES, "imported_by", "updated_at"])
             for r, before in changed:
                 record_change(actor=actor, action="update", instance=r, object_id=str(r.pk),
                               before=_picture(before), after=_picture({f: getattr(r, f) for f in FIGURES}))
