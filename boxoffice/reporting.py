@@ -24,7 +24,7 @@ from films.importing import RegisterImportReport, RowError
 from films.models import Film, Region
 from films.tabular import FileRejected, not_utf8_message, peek_kind, read_csv
 
-from .bulkcopy import insert_rows, update_rows
+from .bulkcopy import insert_tuples, update_rows
 from .models import Cinema, ReportImport, ReportRow
 from .signals import box_office_reported
 
@@ -123,6 +123,8 @@ class Registers:
 
 def _text(row, name) -> str:
     value = row.get(name, "")
+    if value.__class__ is str:  # nearly always: CSV values and JSON strings
+        return value.strip()
     if isinstance(value, bool):
         raise RowError(name, _("must be text, not true/false"))
     return str(value).strip()
@@ -226,11 +228,25 @@ def _partly_overlaps(a_start, a_end, b_start, b_end) -> bool:
     return meet and not nested
 
 
+@dataclass
+class Held:
+    """A report row already held, as the import compares it."""
+
+    pk: int
+    film_id: int
+    period_start: datetime.date
+    period_end: datetime.date
+    region_id: int | None
+    cinema_id: int | None
+    source: str
+    import_id: int
+    figures: dict
+
+
 def _describe(row) -> str:
-    if isinstance(row, ReportRow):
-        return _("the held row %(start)s–%(end)s of %(source)s (imported %(when)s)") % {
-            "start": row.period_start, "end": row.period_end, "source": row.source,
-            "when": f"{row.imported_by.received_at:%Y-%m-%d}" if row.imported_by_id else "earlier"}
+    if isinstance(row, Held):
+        return _("the held row %(start)s–%(end)s of %(source)s (box-office import %(import)s)") % {
+            "start": row.period_start, "end": row.period_end, "source": row.source, "import": row.import_id}
     return _("line %(line)s (%(start)s–%(end)s of %(source)s)") % {
         "line": row.line, "start": row.period_start, "end": row.period_end, "source": row.source}
 
@@ -268,26 +284,30 @@ def import_box_office(*, stream: BinaryIO, actor: Actor, filename: str = "") -> 
             submitted_by_label=actor.display, door=actor.door, filename=filename[:300], sha256=sha,
             size_bytes=len(data), encoding=encoding)
         film_ids = sorted({p.film_id for p in parsed})
-        held: dict[tuple, list[ReportRow]] = {}
-        by_key: dict[tuple, ReportRow] = {}
-        for r in (ReportRow.objects.select_for_update().select_related("imported_by")
-                  .filter(film_id__in=film_ids)):
-            held.setdefault((r.film_id, r.region_id, r.cinema_id), []).append(r)
-            by_key[(r.film_id, r.period_start, r.period_end, r.region_id, r.cinema_id, r.source)] = r
-        new_rows: list[ReportRow] = []
+        held: dict[tuple, list] = {}
+        by_key: dict[tuple, Held] = {}
+        # Plain tuples, not model instances: a re-import of a large file compares every row it holds.
+        for v in (ReportRow.objects.select_for_update().filter(film_id__in=film_ids)
+                  .values_list("pk", "film_id", "period_start", "period_end", "region_id", "cinema_id", "source",
+                               "imported_by_id", *FIGURES)):
+            h = Held(*v[:8], figures=dict(zip(FIGURES, v[8:], strict=True)))
+            held.setdefault((h.film_id, h.region_id, h.cinema_id), []).append(h)
+            by_key[(h.film_id, h.period_start, h.period_end, h.region_id, h.cinema_id, h.source)] = h
+        new_rows: list[tuple] = []
+        now = timezone.now()
         changed: list[tuple[ReportRow, dict]] = []
         touched: dict[int, datetime.date] = {}
         for p in parsed:
             existing = by_key.get(p.key)
             if existing is not None:
-                before = {f: getattr(existing, f) for f in FIGURES}
+                before = existing.figures
                 if before == p.figures():
                     report.add(p.line, p.key_text, "unchanged")
                     continue
-                for f, v in p.figures().items():
-                    setattr(existing, f, v)
-                existing.imported_by = imp
-                changed.append((existing, before))
+                row = ReportRow(pk=existing.pk, film_id=p.film_id, period_start=p.period_start,
+                                period_end=p.period_end, region_id=p.region_id, cinema_id=p.cinema_id,
+                                source=p.source, imported_by_id=imp.pk, updated_at=now, **p.figures())
+                changed.append((row, before))
                 report.add(p.line, p.key_text, "updated")
             else:
                 group = held.setdefault((p.film_id, p.region_id, p.cinema_id), [])
@@ -299,18 +319,14 @@ def import_box_office(*, stream: BinaryIO, actor: Actor, filename: str = "") -> 
                         "be equal, nested or apart, or figures would count twice")
                         % {"start": p.period_start, "end": p.period_end, "other": _describe(other)})
                     continue
-                obj = ReportRow(film_id=p.film_id, period_start=p.period_start, period_end=p.period_end,
-                                region_id=p.region_id, cinema_id=p.cinema_id, source=p.source, imported_by=imp,
-                                **p.figures())
-                group.append(_Pending(obj, p.line))
-                new_rows.append(obj)
+                group.append(p)
+                new_rows.append((p.film_id, p.period_start, p.period_end, p.region_id, p.cinema_id, p.source,
+                                 imp.pk, p.gross, p.currency, p.admissions, p.screenings, p.screens, p.reference,
+                                 now, now, *UNSPOKEN))
                 report.add(p.line, p.key_text, "created")
             touched[p.film_id] = min(p.period_start, touched.get(p.film_id, p.period_start))
-        insert_rows(ReportRow, new_rows)
+        insert_tuples(ReportRow, NEW_ROW_COLUMNS, new_rows)
         if changed:
-            now = timezone.now()
-            for r, _b in changed:
-                r.updated_at = now
             update_rows(ReportRow, [r for r, _b in changed], [*FIGURES, "imported_by", "updated_at"])
             for r, before in changed:
                 record_change(actor=actor, action="update", instance=r, object_id=str(r.pk),
@@ -327,12 +343,10 @@ def import_box_office(*, stream: BinaryIO, actor: Actor, filename: str = "") -> 
     return report
 
 
-class _Pending:
-    """A row of this file not yet saved, standing in the overlap check with the held ones."""
-
-    def __init__(self, obj: ReportRow, line: int):
-        self.obj, self.line = obj, line
-        self.period_start, self.period_end, self.source = obj.period_start, obj.period_end, obj.source
+NEW_ROW_COLUMNS = ["film_id", "period_start", "period_end", "region_id", "cinema_id", "source", "imported_by_id",
+                   *FIGURES, "created_at", "updated_at", "spoken_days", "spoken_gross", "spoken_admissions",
+                   "covered_ticket_gross", "covered_ticket_admissions", "covered_ticket_days"]
+UNSPOKEN = (0, Decimal("0.00"), None, Decimal("0.00"), 0, 0)  # until the recompute combines the row
 
 
 def _picture(figures: dict) -> dict:

@@ -137,6 +137,12 @@ def test_a_cinema_row_replaces_its_tickets_and_a_region_row_replaces_the_cinema_
     cinema_row = ReportRow.objects.get(source="Exhibitor return")
     assert (cinema_row.spoken_days, cinema_row.spoken_gross, cinema_row.covered_ticket_gross) == (
         1, Decimal("1000.00"), Decimal("5000.00"))
+    region_row = ReportRow.objects.get(source="akimat")
+    got = days()
+    # The day-level summary says which rows spoke, and for how much, on each day and region.
+    assert got[(D, "KZ-79")].report_parts == {str(region_row.pk): "9000.00"}
+    assert got[(D + datetime.timedelta(days=1), "KZ-79")].report_parts == {str(cinema_row.pk): "1000.00"}
+    assert all(d.ticket_gross == 0 for d in got.values())
     assert {s["source"]: s["gross"] for s in m.report_sources} == {"akimat": "9000.00",
                                                                    "Exhibitor return": "1000.00"}
 
