@@ -221,11 +221,35 @@ def parse_row(line: int, row: dict, reg: Registers) -> ParsedRow:
                      source=source, reference=reference)
 
 
-def _partly_overlaps(a_start, a_end, b_start, b_end) -> bool:
-    """They meet, and neither contains the other (equal periods contain each other)."""
-    meet = a_start <= b_end and b_start <= a_end
-    nested = (a_start <= b_start and b_end <= a_end) or (b_start <= a_start and a_end <= b_end)
-    return meet and not nested
+ONE_DAY = datetime.timedelta(days=1)
+
+
+class Periods:
+    """The periods of one film and place, indexed by the days they cover, to find a partial overlap fast.
+
+    The periods held are nested or apart. A new period [s, e] partly overlaps one of them exactly when a
+    period covering day s starts before s and ends before e, or a period covering day e ends after e and
+    starts after s; any other period that meets it lies inside it or contains it. So only the periods
+    covering two days are looked at, however many the film has.
+    """
+
+    def __init__(self):
+        self.covering: dict[datetime.date, list] = {}
+
+    def add(self, row) -> None:
+        d = row.period_start
+        while d <= row.period_end:
+            self.covering.setdefault(d, []).append(row)
+            d += ONE_DAY
+
+    def partly_overlapping(self, start: datetime.date, end: datetime.date):
+        for other in self.covering.get(start, ()):
+            if other.period_start < start and other.period_end < end:
+                return other
+        for other in self.covering.get(end, ()):
+            if other.period_end > end and other.period_start > start:
+                return other
+        return None
 
 
 @dataclass
@@ -293,6 +317,7 @@ def import_box_office(*, stream: BinaryIO, actor: Actor, filename: str = "") -> 
             h = Held(*v[:8], figures=dict(zip(FIGURES, v[8:], strict=True)))
             held.setdefault((h.film_id, h.region_id, h.cinema_id), []).append(h)
             by_key[(h.film_id, h.period_start, h.period_end, h.region_id, h.cinema_id, h.source)] = h
+        periods: dict[tuple, Periods] = {}
         new_rows: list[tuple] = []
         now = timezone.now()
         changed: list[tuple[ReportRow, dict]] = []
@@ -310,16 +335,20 @@ def import_box_office(*, stream: BinaryIO, actor: Actor, filename: str = "") -> 
                 changed.append((row, before))
                 report.add(p.line, p.key_text, "updated")
             else:
-                group = held.setdefault((p.film_id, p.region_id, p.cinema_id), [])
-                other = next((o for o in group if _partly_overlaps(p.period_start, p.period_end,
-                                                                   o.period_start, o.period_end)), None)
+                place = (p.film_id, p.region_id, p.cinema_id)
+                group = periods.get(place)
+                if group is None:  # built when a new row first needs it: updates and repeats never do
+                    group = periods[place] = Periods()
+                    for h in held.get(place, ()):
+                        group.add(h)
+                other = group.partly_overlapping(p.period_start, p.period_end)
                 if other is not None:
                     report.add(p.line, p.key_text, "rejected", "period_start", _(
                         "%(start)s–%(end)s partly overlaps %(other)s for the same film and place: periods must "
                         "be equal, nested or apart, or figures would count twice")
                         % {"start": p.period_start, "end": p.period_end, "other": _describe(other)})
                     continue
-                group.append(p)
+                group.add(p)
                 new_rows.append((p.film_id, p.period_start, p.period_end, p.region_id, p.cinema_id, p.source,
                                  imp.pk, p.gross, p.currency, p.admissions, p.screenings, p.screens, p.reference,
                                  now, now, *UNSPOKEN))

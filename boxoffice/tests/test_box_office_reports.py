@@ -321,3 +321,26 @@ def test_the_example_reports_give_the_expected_film_totals(examples_loaded, exam
     assert got == expected["films"]
     for f in Film.objects.select_related("metrics"):
         assert f.metrics.gross_from_tickets + f.metrics.gross_from_reports == f.metrics.gross
+
+
+def test_partial_overlap_is_found_among_many_nested_and_apart_periods():
+    """Periods: every pair of a few hand-picked periods against the direct definition."""
+    from boxoffice.reporting import Periods
+
+    day = datetime.date(2025, 1, 1)
+
+    class P:
+        def __init__(self, a, b):
+            self.period_start, self.period_end = day + datetime.timedelta(a), day + datetime.timedelta(b)
+
+    held = [P(0, 30), P(0, 6), P(7, 13), P(3, 3), P(40, 40), P(35, 50)]
+    periods = Periods()
+    for h in held:
+        periods.add(h)
+    for a in range(-2, 55):
+        for b in range(a, 55):
+            s, e = day + datetime.timedelta(a), day + datetime.timedelta(b)
+            direct = [h for h in held if s <= h.period_end and h.period_start <= e
+                      and not (s <= h.period_start and h.period_end <= e)
+                      and not (h.period_start <= s and e <= h.period_end)]
+            assert (periods.partly_overlapping(s, e) is not None) == bool(direct), (a, b)
