@@ -15,7 +15,7 @@ from decimal import Decimal, InvalidOperation
 from typing import BinaryIO
 
 from django.conf import settings
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -35,6 +35,7 @@ FIELDS = ["film_code", "period_start", "period_end", "gross", "currency", "admis
 FIGURES = ("gross", "currency", "admissions", "screenings", "screens", "reference")
 MAX_INT = 2**62
 CENT = Decimal("0.01")
+IMPORT_LOCK_KEY = 7_301_002  # next to the sales import's 7_301_001
 
 
 @dataclass
@@ -303,6 +304,11 @@ def import_box_office(*, stream: BinaryIO, actor: Actor, filename: str = "") -> 
             report.add(line, key_text, "rejected", exc.field, exc.reason)
 
     with transaction.atomic():
+        if connection.vendor == "postgresql":
+            # One report import at a time checks overlaps against the rows held: two files adding partly
+            # overlapping rows at once would otherwise both pass.
+            with connection.cursor() as cur:
+                cur.execute("SELECT pg_advisory_xact_lock(%s)", [IMPORT_LOCK_KEY])
         imp = ReportImport.objects.create(
             submitted_by=actor.user if getattr(actor.user, "is_authenticated", False) else None,
             submitted_by_label=actor.display, door=actor.door, filename=filename[:300], sha256=sha,
@@ -360,6 +366,7 @@ def import_box_office(*, stream: BinaryIO, actor: Actor, filename: str = "") -> 
             for r, before in changed:
                 record_change(actor=actor, action="update", instance=r, object_id=str(r.pk),
                               before=_picture(before), after=_picture({f: getattr(r, f) for f in FIGURES}))
+        report.rows.sort(key=lambda r: r.line)  # file order, whichever check found the problem
         ReportImport.objects.filter(pk=imp.pk).update(
             created=report.count("created"), updated=report.count("updated"),
             unchanged=report.count("unchanged"), rejected=report.count("rejected"), warnings=report.warnings,
