@@ -2,7 +2,17 @@ from django.contrib import admin
 
 from films.admin_audit import AuditedAdmin, ReadOnlyAdmin
 
-from .models import Anomaly, BatchRecord, Cinema, CinemaApiToken, DailySales, ImportBatch, Screen
+from .models import (
+    Anomaly,
+    BatchRecord,
+    Cinema,
+    CinemaApiToken,
+    DailySales,
+    ImportBatch,
+    ReportImport,
+    ReportRow,
+    Screen,
+)
 
 
 class ScreenInline(admin.TabularInline):
@@ -107,3 +117,21 @@ class CinemaApiTokenAdmin(ReadOnlyAdmin):
 
         n = sum(revoke_api_token(token=t, actor=Actor(door=Door.ADMIN, user=request.user)) for t in queryset)
         self.message_user(request, f"{n} token(s) revoked")
+
+
+@admin.register(ReportImport)
+class ReportImportAdmin(ReadOnlyAdmin):
+    list_display = ["pk", "received_at", "submitted_by_label", "door", "filename", "created", "updated",
+                    "unchanged", "rejected"]
+    search_fields = ["filename", "sha256"]
+
+
+@admin.register(ReportRow)
+class ReportRowAdmin(ReadOnlyAdmin):
+    """Report rows change only through an import (a correction is a new file), so each change is audited."""
+
+    list_display = ["film", "period_start", "period_end", "region", "cinema", "source", "gross", "admissions",
+                    "spoken_days", "spoken_gross", "covered_ticket_gross"]
+    list_filter = ["source"]
+    search_fields = ["film__code", "source", "reference"]
+    list_select_related = ["film", "region", "cinema"]

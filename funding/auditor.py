@@ -91,6 +91,7 @@ PROGRAMME = Filter("programme", _("Programme"), _programmes)
 COHORT = Filter("cohort", _("Cohort year"), _cohorts)
 KIND = Filter("kind", _("Anomaly"), _anomaly_kinds)
 REGION = Filter("region", _("Region"), _regions)
+FLAGGED = Filter("flagged", _("Flagged only"), lambda: [("yes", _("yes"))])
 
 
 def _int(params, name):
@@ -133,6 +134,8 @@ def funded_vs_released_table(params) -> Table:
             Column("released_share", _("Released share"), RATIO),
             Column("gross", _in_home(N_("Gross, %(currency)s")), MONEY),
             Column("return_on_funding", _("Return on funding"), RATIO),
+            Column("gross_from_tickets", _in_home(N_("Gross from ticket sales, %(currency)s")), MONEY),
+            Column("gross_from_reports", _in_home(N_("Gross from box-office reports, %(currency)s")), MONEY),
         ],
         rows=[
             {
@@ -143,6 +146,8 @@ def funded_vs_released_table(params) -> Table:
                 "released_share": r.released_share,
                 "gross": r.gross,
                 "return_on_funding": r.return_on_funding,
+                "gross_from_tickets": r.gross_from_tickets,
+                "gross_from_reports": r.gross_from_reports,
             }
             for r in rows
         ],
@@ -487,6 +492,106 @@ def metrics_discrepancies_table(params) -> Table:
     )
 
 
+# --- box-office reports: reported versus ticketed, and where each film's gross comes from ------------
+
+
+def reported_vs_ticketed_table(params) -> Table:
+    """box-office-reports.md point 5: each report row that speaks for days with accepted tickets in its place."""
+    from boxoffice.selectors import reported_versus_ticketed
+
+    flagged_only = str(params.get("flagged") or "") == "yes"
+    rows = []
+    for r in reported_versus_ticketed(flagged_only=flagged_only)[:5000]:
+        place = r.cinema.code if r.cinema_id else r.region.code if r.region_id else "country"
+        rows.append(
+            {
+                "film_code": r.film.code,
+                "period_start": r.period_start,
+                "period_end": r.period_end,
+                "place": place,
+                "source": r.source,
+                "reference": r.reference,
+                "days_spoken": r.spoken_days,
+                "days_with_tickets": r.covered_ticket_days,
+                "reported": r.spoken_gross,
+                "ticketed": r.covered_ticket_gross,
+                "difference": r.spoken_gross - r.covered_ticket_gross,
+                "share_covered": _ratio(r.covered_ticket_gross, r.spoken_gross),
+                "reported_admissions": r.spoken_admissions,
+                "ticketed_admissions": r.covered_ticket_admissions,
+                "flagged": "tickets exceed the report" if r.covered_ticket_gross > r.spoken_gross else "",
+            }
+        )
+    return Table(
+        slug="reported-vs-ticketed",
+        title=_("Box-office reports vs ticket sales"),
+        columns=[
+            Column("film_code", _("Film")),
+            Column("period_start", _("From"), DATE),
+            Column("period_end", _("To"), DATE),
+            Column("place", _("Place")),
+            Column("source", _("Source")),
+            Column("reference", _("Reference")),
+            Column("days_spoken", _("Days it speaks for"), COUNT),
+            Column("days_with_tickets", _("Of which with tickets"), COUNT),
+            Column("reported", _in_home(N_("Reported, %(currency)s")), MONEY),
+            Column("ticketed", _in_home(N_("Ticketed, %(currency)s")), MONEY),
+            Column("difference", _in_home(N_("Difference, %(currency)s")), MONEY),
+            Column("share_covered", _("Share covered by the feed"), RATIO),
+            Column("reported_admissions", _("Reported admissions"), COUNT),
+            Column("ticketed_admissions", _("Ticketed admissions"), COUNT),
+            Column("flagged", _("Flag")),
+        ],
+        rows=rows,
+        as_of=_funding_stamp(),
+        filters=_described(params, [FLAGGED]),
+        note=_(
+            "Where a report row speaks (box-office-reports.md) for days that also have accepted ticket sales "
+            "inside its place: the report's figure for the days it speaks for, and the tickets it stands in for "
+            "on them. The report counts; flagged when the tickets exceed it."
+        ),
+    )
+
+
+def gross_provenance_table(params) -> Table:
+    """Every film with gross: how much came from tickets and how much from which reports."""
+    qs = FilmMetrics.objects.select_related("film").filter(gross__gt=0).order_by("film__code")
+    if _int(params, "cohort"):
+        qs = qs.filter(cohort_year=_int(params, "cohort"))
+    rows = [
+        {
+            "film_code": m.film.code,
+            "title": in_english(m.film, "display_title"),
+            "gross": m.gross,
+            "gross_from_tickets": m.gross_from_tickets,
+            "gross_from_reports": m.gross_from_reports,
+            "admissions": m.admissions,
+            "admissions_incomplete": "incomplete" if m.admissions_incomplete else "",
+            "report_sources": "; ".join(f"{s['source']} {s['gross']}" for s in m.report_sources or []),
+        }
+        for m in qs
+    ]
+    return Table(
+        slug="gross-provenance",
+        title=_("Where each film's gross comes from"),
+        columns=[
+            Column("film_code", _("Film")),
+            Column("title", _("Title")),
+            Column("gross", _in_home(N_("Gross, %(currency)s")), MONEY),
+            Column("gross_from_tickets", _in_home(N_("From ticket sales, %(currency)s")), MONEY),
+            Column("gross_from_reports", _in_home(N_("From box-office reports, %(currency)s")), MONEY),
+            Column("admissions", _("Admissions"), COUNT),
+            Column("admissions_incomplete", _("Admissions")),
+            Column("report_sources", _in_home(N_("Reports that speak (source and %(currency)s)"))),
+        ],
+        rows=rows,
+        as_of=_funding_stamp(),
+        filters=_described(params, [COHORT]),
+        note=_("box-office-reports.md: per film and day the widest place with a report speaks; elsewhere the "
+               "accepted ticket sales count. Incomplete: a report that speaks gives no admissions."),
+    )
+
+
 @dataclass(frozen=True)
 class Report:
     slug: str
@@ -508,5 +613,7 @@ REPORTS = {
         Report("anomalies", _("Anomalies"), anomalies_table, [KIND]),
         Report("unlinked-grants", _("Unlinked grants"), unlinked_grants_table, [FUNDER]),
         Report("metrics-discrepancies", _("Metrics discrepancies"), metrics_discrepancies_table, []),
+        Report("reported-vs-ticketed", _("Box-office reports vs ticket sales"), reported_vs_ticketed_table, [FLAGGED]),
+        Report("gross-provenance", _("Where each film's gross comes from"), gross_provenance_table, [COHORT]),
     ]
 }

@@ -8,6 +8,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
+from boxoffice.combining import rebuild_film_days
 from boxoffice.selectors import film_box_office_totals
 from films import limits
 from films.models import Film
@@ -49,12 +50,15 @@ def compute_film_metrics(films: dict[int, Film]) -> dict[int, dict]:
                                                                         grant__published=True)
                                             .values_list("grant__film_id", "currency", "amount", "kind")):
         disbursed[film_id][currency] += -amount if kind == DisbursementKind.RECOVERY else amount
+    # box-office-reports.md: recombine reports and tickets day by day first; the totals read that summary.
+    rebuild_film_days(films)
     box = film_box_office_totals(films)
     out = {}
     for film_id, film in films.items():
         b = box.get(film_id, {})
         gross = _money(b.get("gross"))
         admissions = int(b.get("admissions") or 0)
+        incomplete = bool(b.get("admissions_incomplete"))
         awarded_home = _money(awarded[film_id].get(home))
         share = film.effective_exhibitor_share
         net = _money(gross * (1 - share))
@@ -71,7 +75,14 @@ def compute_film_metrics(films: dict[int, Film]) -> dict[int, dict]:
             "net_to_rights_holders": net,
             "return_on_funding": _ratio(gross, awarded_home),
             "net_return_on_funding": _ratio(net, awarded_home),
-            "funding_per_admission": _money(awarded_home / admissions) if admissions else None,
+            # A report that speaks without admissions would understate them: leave the ratio empty.
+            "funding_per_admission": _money(awarded_home / admissions) if admissions and not incomplete else None,
+            "gross_from_tickets": _money(b.get("gross_from_tickets")),
+            "gross_from_reports": _money(b.get("gross_from_reports")),
+            "admissions_from_tickets": int(b.get("admissions_from_tickets") or 0),
+            "admissions_from_reports": int(b.get("admissions_from_reports") or 0),
+            "admissions_incomplete": incomplete,
+            "report_sources": b.get("report_sources") or [],
             "last_sale_at": b.get("last_sale_at"),
         }
     return out

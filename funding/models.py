@@ -168,6 +168,15 @@ class FilmMetrics(models.Model):
     net_return_on_funding = models.DecimalField(max_digits=24, decimal_places=12, null=True, blank=True)
     funding_per_admission = models.DecimalField(null=True, blank=True, **MONEY)
     last_sale_at = models.DateTimeField(null=True, blank=True, help_text="As of: last accepted sale included")
+    # Provenance (box-office-reports.md): how much of gross and admissions came from tickets and from reports.
+    gross_from_tickets = models.DecimalField(default=0, **MONEY)
+    gross_from_reports = models.DecimalField(default=0, **MONEY)
+    admissions_from_tickets = models.BigIntegerField(default=0)
+    admissions_from_reports = models.BigIntegerField(default=0)
+    admissions_incomplete = models.BooleanField(default=False,
+                                                help_text="A report row that speaks gives no admissions")
+    report_sources = models.JSONField(default=list, blank=True,
+                                      help_text="[{'source': ..., 'gross': '...', 'rows': n}] of the rows that speak")
     computed_at = models.DateTimeField()
 
     class Meta:

@@ -27,6 +27,9 @@ class ReportRow:
     gross: Decimal
     film_ids: list[int]
     released_ids: list[int]
+    # Provenance of `gross` (box-office-reports.md); not columns of the spec's CLI report.
+    gross_from_tickets: Decimal = Decimal("0")
+    gross_from_reports: Decimal = Decimal("0")
 
     @property
     def released_share(self) -> Decimal | None:
@@ -97,10 +100,14 @@ def funded_vs_released(*, funder_id=None, programme_id=None, today=None) -> Fund
             row.films_released += 1
             row.released_ids.append(film_id)
         row.gross += m.gross if m else Decimal("0")
+        row.gross_from_tickets += m.gross_from_tickets if m else Decimal("0")
+        row.gross_from_reports += m.gross_from_reports if m else Decimal("0")
     rows = [cohorts[y] for y in sorted(cohorts)]
     total = ReportRow("total", sum(r.films_funded for r in rows), sum((r.awarded for r in rows), Decimal("0")),
                       sum(r.films_released for r in rows), sum((r.gross for r in rows), Decimal("0")),
-                      [i for r in rows for i in r.film_ids], [i for r in rows for i in r.released_ids])
+                      [i for r in rows for i in r.film_ids], [i for r in rows for i in r.released_ids],
+                      sum((r.gross_from_tickets for r in rows), Decimal("0")),
+                      sum((r.gross_from_reports for r in rows), Decimal("0")))
     stamp = FilmMetrics.objects.filter(film_id__in=films).aggregate(sale=Max("last_sale_at"), at=Max("computed_at"))
     return FundedVsReleased(rows, total, stamp["sale"], stamp["at"])
 

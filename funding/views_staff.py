@@ -13,6 +13,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext, gettext_lazy, ngettext
 
+from boxoffice.reporting import import_box_office
 from boxoffice.selectors import open_held_records
 from boxoffice.services import import_cinemas
 from films.audit import Actor
@@ -377,6 +378,10 @@ def _load_grants(stream, actor):
     return import_grants(stream=stream, actor=actor, review=True)
 
 
+def _load_box_office(stream, actor):
+    return import_box_office(stream=stream, actor=actor, filename=actor.label.removeprefix("upload "))
+
+
 UPLOADS = {
     "films": (gettext_lazy("Films register"), gettext_lazy("films.csv columns of registers.md"), _load_films),
     "cinemas": (gettext_lazy("Cinemas register"), gettext_lazy("cinemas.csv: one row per screen"), _load_cinemas),
@@ -386,6 +391,14 @@ UPLOADS = {
             "360Giving JSON package or flattened CSV; new and changed grants await another officer's approval"
         ),
         _load_grants,
+    ),
+    "box-office": (
+        gettext_lazy("Box-office reports"),
+        gettext_lazy(
+            "box-office-report/1 CSV or JSON: one film's figures for one period and one place per row; the same "
+            "row with other figures is a correction"
+        ),
+        _load_box_office,
     ),
 }
 @upload_limit("REGISTER_MAX_UPLOAD_BYTES")

@@ -14,6 +14,15 @@ PER_CURRENCY = {
     "additionalProperties": {"type": "string", "format": "decimal"},
     "example": {"KZT": "150000000.00"},
 }
+REPORT_SOURCES = {
+    "type": "array",
+    "items": {
+        "type": "object",
+        "properties": {"source": {"type": "string"}, "gross": {"type": "string", "format": "decimal"},
+                       "rows": {"type": "integer"}},
+    },
+    "example": [{"source": "EAIS", "gross": "316842591.08", "rows": 1}],
+}
 
 
 class CurrencyTotalSerializer(serializers.Serializer):
@@ -36,6 +45,7 @@ class FilmMetricsSerializer(serializers.ModelSerializer):
     awarded_kzt = serializers.DecimalField(
         max_digits=20, decimal_places=2, read_only=True, required=False,
         help_text="Deprecated alias of awarded_home, given only where the home currency is KZT")
+    report_sources = extend_schema_field(REPORT_SOURCES)(serializers.JSONField(read_only=True))
 
     class Meta:
         model = FilmMetrics
@@ -55,6 +65,14 @@ class FilmMetricsSerializer(serializers.ModelSerializer):
             "return_on_funding",
             "net_return_on_funding",
             "funding_per_admission",
+            # Provenance (box-office-reports.md): the part of gross and admissions from tickets and from
+            # reports, the reports that speak, and whether a speaking report lacked admissions.
+            "gross_from_tickets",
+            "gross_from_reports",
+            "admissions_from_tickets",
+            "admissions_from_reports",
+            "admissions_incomplete",
+            "report_sources",
             "last_sale_at",
             "computed_at",
         ]
