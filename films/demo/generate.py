@@ -4,6 +4,13 @@ About 19 billion tenge to 98 film projects from the Ministry of Culture and Info
 Center for Support of National Cinema; 23 of them reached cinemas and grossed about 1.5 billion tenge;
 103 cinemas in the 20 real regions, 68 of them connected. The files it writes are in the formats of
 shared/spec, so the demo is loaded through the same import services a clerk uses.
+
+It arrives as a ministry's history would. The films released before the ticket feed existed (2020–2023) are
+known only from box-office reports: a national registry's whole-run total per film and a distributor's weekly
+statements beside it (box-office-reports.md). The feed starts with the pilot on 2024-01-05 — its first week
+is the pilot's published 30.4 million tenge and 20,310 tickets — and grows to the 68 connected cinemas; the
+films released since are counted from tickets, plus exhibitors' returns from cinemas that never connected.
+Films not (yet) released carry the date they entered their status, so delays and stalls are real.
 """
 from __future__ import annotations
 
@@ -50,6 +57,13 @@ TOTAL_AWARD = Decimal("19000000000")
 TARGET_GROSS = Decimal("1500000000")
 FOREIGN_FILMS = 12
 FOREIGN_GROSS = Decimal("1800000000")
+PILOT_START = datetime.date(2024, 1, 5)
+PILOT_CINEMAS = 20
+PILOT_WEEK_GROSS = Decimal("30400000.00")  # the pilot's first published figures
+PILOT_WEEK_TICKETS = 20310
+RELEASED_SINCE_PILOT = 4  # of the 23: counted from the feed (and exhibitors' returns)
+REGISTRY = "EAIS-style national registry"
+DISTRIBUTOR = "Distributor weekly statement"
 
 
 def generate(out: Path, *, seed: int = SEED) -> dict[str, list[Path]]:
@@ -58,7 +72,8 @@ def generate(out: Path, *, seed: int = SEED) -> dict[str, list[Path]]:
     cinemas = _cinemas(rnd)
     films, released = _films(rnd)
     grants = _grants(rnd, films)
-    paths = {"cinemas": [out / "cinemas.csv"], "films": [out / "films.csv"], "grants": [out / "grants.json"]}
+    paths = {"cinemas": [out / "cinemas.csv"], "films": [out / "films.csv"], "grants": [out / "grants.json"],
+             "box_office": [out / "box-office-history.csv"]}
     with paths["cinemas"][0].open("w", encoding="utf-8", newline="") as f:
         w = csv.writer(f)
         w.writerow(["cinema_code", "cinema_name", "region", "city", "chain", "connected_since", "screen", "seats"])
@@ -69,12 +84,18 @@ def generate(out: Path, *, seed: int = SEED) -> dict[str, list[Path]]:
     with paths["films"][0].open("w", encoding="utf-8", newline="") as f:
         w = csv.writer(f)
         cols = ["film_code", "title", "title_kk", "title_ru", "title_en", "year", "kind", "genres", "languages",
-                "countries", "producer", "producer_id", "status", "planned_release", "release_date"]
+                "countries", "producer", "producer_id", "status", "planned_release", "release_date",
+                "status_since"]
         w.writerow(cols)
         for film in films:
             w.writerow([film.get(c, "") for c in cols])
     paths["grants"][0].write_text(exactjson.dumps({"grants": grants}, indent=1), encoding="utf-8")
-    paths["sales"] = _sales(rnd, out, cinemas, released)
+    targets = _gross_targets(rnd, released)
+    fed = [f for f in released if not f.get("reported")]  # released since the pilot: the feed counts them
+    for i, film in enumerate(fed):
+        film["opening"] = PILOT_START + datetime.timedelta(days=7 + (i * 23) % 600)
+    _write_reports(paths["box_office"][0], _reports(rnd, released, cinemas, targets))
+    paths["sales"] = _sales(rnd, out, cinemas, fed, targets)
     return paths
 
 
@@ -88,8 +109,10 @@ def _cinemas(rnd):
             cinemas.append({"code": f"KZ-C{n:04d}", "name": f"{chain or 'Kino'} {CITIES[region]} {n}",
                             "region": region, "city": CITIES[region], "chain": chain, "screens": screens,
                             "connected_since": ""})
-    for c in rnd.sample(cinemas, CONNECTED):
-        c["connected_since"] = (datetime.date(2023, 1, 1) + datetime.timedelta(days=rnd.randint(0, 500))).isoformat()
+    connected = rnd.sample(cinemas, CONNECTED)
+    for k, c in enumerate(connected):  # the pilot's cinemas first, the rest joining over the next 18 months
+        days = 0 if k < PILOT_CINEMAS else rnd.randint(14, 540)
+        c["connected_since"] = (PILOT_START + datetime.timedelta(days=days)).isoformat()
     return cinemas
 
 
@@ -101,6 +124,7 @@ def _title(rnd, n):
 def _films(rnd):
     films = []
     released_idx = set(rnd.sample(range(FUNDED_FILMS), RELEASED))
+    since_pilot = set(sorted(released_idx)[-RELEASED_SINCE_PILOT:])  # the latest cohorts reach cinemas last
     for n in range(FUNDED_FILMS):
         cohort = 2019 + n * 5 // FUNDED_FILMS
         kk, en = _title(rnd, n + 1)
@@ -108,6 +132,11 @@ def _films(rnd):
         status = "released" if n in released_idx else rnd.choice(
             ["development", "production", "production", "post_production", "completed", "abandoned"])
         planned = datetime.date(cohort + 2, rnd.randint(1, 12), rnd.randint(1, 28))
+        reported = n in released_idx and n not in since_pilot
+        # Released before the feed: a date in the two years after the award, and before the pilot.
+        release = min(datetime.date(cohort + 1, 3, 1) + datetime.timedelta(days=rnd.randint(0, 600)),
+                      datetime.date(2023, 11, 30)) if reported else None
+        since = release or datetime.date(cohort, 6, 1) + datetime.timedelta(days=rnd.randint(30, 1500))
         films.append({
             "film_code": f"KZ-{cohort}-{n + 1:04d}", "title": kk, "title_kk": kk, "title_en": en,
             "title_ru": en, "year": cohort + 1, "kind": rnd.choice(["feature"] * 6 + ["documentary", "animation"]),
@@ -115,7 +144,10 @@ def _films(rnd):
             "countries": rnd.choice(["KZ", "KZ", "KZ", "KZ|RU", "KZ|TR"]), "producer": producer[1],
             "producer_id": producer[0], "status": "completed" if status == "released" else status,
             "planned_release": planned.isoformat(), "cohort": cohort, "released": n in released_idx,
+            "status_since": min(since, datetime.date(2026, 6, 30)).isoformat(),
         })
+        if reported:
+            films[-1].update({"status": "released", "release_date": release.isoformat(), "reported": True})
     for n in range(FOREIGN_FILMS):
         en = f"Foreign Picture {n + 1}"
         films.append({"film_code": f"FX-{n + 1:05d}", "title": en, "title_en": en, "year": 2024, "kind": "feature",
@@ -173,27 +205,93 @@ def _grant(n, funder, programme, film, amount, day, rnd, currency="KZT"):
     return g
 
 
-def _sales(rnd, out: Path, cinemas, released) -> list[Path]:
-    """One CSV per connected cinema; gross split across the released films by a long-tailed share."""
-    connected = [c for c in cinemas if c["connected_since"]]
+def _gross_targets(rnd, released) -> dict[str, Decimal]:
+    """Each released film's gross: the 23 domestic films share ~1.5 bn tenge by a long-tailed split."""
     domestic = [f for f in released if not f.get("foreign")]
     foreign = [f for f in released if f.get("foreign")]
     targets = dict(zip([f["film_code"] for f in domestic], _split(rnd, TARGET_GROSS, len(domestic), 1.1),
                        strict=True))
     targets.update(zip([f["film_code"] for f in foreign], _split(rnd, FOREIGN_GROSS, len(foreign), 0.8),
                        strict=True))
+    return targets
+
+
+def _reports(rnd, released, cinemas, targets) -> list[list]:
+    """box-office-report/1 rows: the history before the feed, and exhibitors' returns from unconnected cinemas."""
+    rows = []
+    for film in released:
+        code, gross = film["film_code"], targets[film["film_code"]]
+        if film.get("reported"):  # a whole run known from the national registry, two weeks from the distributor
+            start = datetime.date.fromisoformat(film["release_date"])
+            admissions = int(gross / Decimal(1450))
+            rows.append([code, start, start + datetime.timedelta(days=48), f"{gross:.2f}", admissions, "", "",
+                         REGISTRY, f"yearbook {start.year}"])
+            for week, share in ((0, Decimal("0.34")), (1, Decimal("0.22"))):
+                monday = start + datetime.timedelta(days=7 * week)
+                rows.append([code, monday, monday + datetime.timedelta(days=6), f"{gross * share:.2f}", "", "", "",
+                             DISTRIBUTOR, ""])
+            film["reported_gross"] = gross
+        elif not film.get("foreign"):  # released since the pilot: a tenth of it from two unconnected cinemas
+            share = (gross / 10).quantize(Decimal("0.01"))
+            for cinema in rnd.sample([c for c in cinemas if not c["connected_since"]], 2):
+                opening = film["opening"]
+                rows.append([code, opening, opening + datetime.timedelta(days=13), f"{share / 2:.2f}",
+                             int(share / 2 / Decimal(1600)), cinema["code"], "", "Exhibitor return", ""])
+            targets[code] = gross - share
+    return rows
+
+
+def _write_reports(path: Path, rows: list[list]):
+    with path.open("w", encoding="utf-8", newline="") as f:
+        w = csv.writer(f)
+        w.writerow(["film_code", "period_start", "period_end", "gross", "admissions", "cinema_code", "region",
+                    "source", "reference"])
+        w.writerows(rows)
+
+
+def _pilot_week(rnd, pilot, films, tx: int) -> tuple[list[tuple[str, list]], int]:
+    """The pilot's first week, to its published totals: 20,310 tickets and 30,400,000.00 tenge."""
+    rows, tickets_left, money_left = [], PILOT_WEEK_TICKETS, PILOT_WEEK_GROSS
+    while tickets_left:
+        cinema = rnd.choice(pilot)
+        screen, seats = rnd.choice(cinema["screens"])
+        film = rnd.choice(films)
+        start = datetime.datetime.combine(PILOT_START + datetime.timedelta(days=rnd.randint(0, 6)),
+                                          datetime.time(rnd.choice([10, 13, 16, 19, 22]), 0), tzinfo=KZ_TIME)
+        tickets = min(rnd.choice([1, 2, 3, 4, 6, 10]), seats, tickets_left)
+        average = money_left / tickets_left  # steer each price to the average still owed
+        price = Decimal(rnd.choice([p for p in (1000, 1200, 1500, 1800, 2000) if abs(p - average) < 600] or [1500]))
+        amount = money_left if tickets == tickets_left else price * tickets
+        tx += 1
+        sold = start - datetime.timedelta(minutes=rnd.randint(5, 60 * 24))
+        rows.append((cinema["code"], [cinema["code"], f"T{tx:08d}", "sale", "", sold.isoformat(), start.isoformat(),
+                                      screen, film["film_code"], tickets, f"{amount:.2f}"]))
+        tickets_left -= tickets
+        money_left -= amount
+    return rows, tx
+
+
+KZ_TIME = datetime.timezone(datetime.timedelta(hours=5))
+
+
+def _sales(rnd, out: Path, cinemas, fed, targets) -> list[Path]:
+    """One CSV per connected cinema; each film's gross from the feed, after the pilot's first week."""
+    connected = [c for c in cinemas if c["connected_since"]]
+    pilot = [c for c in connected if c["connected_since"] == PILOT_START.isoformat()]
     rows: dict[str, list] = {c["code"]: [] for c in connected}
-    tx = 0
-    for i, film in enumerate(domestic + foreign):
+    week, tx = _pilot_week(rnd, pilot, fed[:4], 0)
+    for code, row in week:
+        rows[code].append(row)
+    for film in fed:
         target = targets[film["film_code"]]
-        opening = datetime.date(2024, 1, 5) + datetime.timedelta(days=(i * 23) % 600)
+        opening = film["opening"]
         gross = Decimal("0")
         while gross < target:
             cinema = rnd.choice(connected)
             screen, seats = rnd.choice(cinema["screens"])
             day = opening + datetime.timedelta(days=min(int(rnd.expovariate(1 / 12)), 90))
             start = datetime.datetime.combine(day, datetime.time(rnd.choice([10, 13, 16, 19, 22]), 0),
-                                              tzinfo=datetime.timezone(datetime.timedelta(hours=5)))
+                                              tzinfo=KZ_TIME)
             tickets = min(rnd.choice([1, 2, 3, 4, 6, 10, 20, 30]), seats)
             price = Decimal(rnd.choice([1500, 2000, 2200, 2500, 3000, 3500]))
             amount = price * tickets
