@@ -13,7 +13,14 @@ from .audit import Actor
 from .choices import Door
 from .forms import FilmForm, MergeForm, StatusChangeForm
 from .models import AuditEvent, Film, Organisation
-from .permissions import can_edit_registers, reader_view, register_editor, workspace_reader
+from .permissions import (
+    can_edit_registers,
+    can_read_workspace,
+    can_see_sales_batches,
+    reader_view,
+    register_editor,
+    workspace_reader,
+)
 from .selectors import film_detail as select_film
 from .services import change_film_status, merge_organisations, upsert_film
 from .tables import MOMENT, Column, Table, download
@@ -33,6 +40,16 @@ def outcome_text(outcome: str) -> str:
 def page_actor(request) -> Actor:
     """Changes made through these pages are recorded with the signed-in user and door 'page'."""
     return Actor(door=Door.PAGE, user=request.user)
+
+
+def after_sign_in(request):
+    """Where sign-in leads when no page asked for it: officers and auditors to the workspace, cinema
+    operators to their sales batches, anyone else to the public home page."""
+    if can_read_workspace(request.user):
+        return redirect("staff:dashboard")
+    if can_see_sales_batches(request.user):
+        return redirect("boxoffice:batches")
+    return redirect("home")
 
 
 # --- films ---------------------------------------------------------------------------------------

@@ -67,6 +67,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "public.context_processors.public",
+                "films.context_processors.roles",
             ],
         },
     },
@@ -101,9 +102,12 @@ STATICFILES_DIRS = [BASE_DIR / "static"] if (BASE_DIR / "static").exists() else 
 MEDIA_ROOT = env("MEDIA_ROOT", default=str(BASE_DIR / "media"))
 
 LOGIN_URL = "/accounts/login/"
-LOGIN_REDIRECT_URL = "/"
+# Staff land where their work is: the workspace, or an operator's sales batches (films.views_staff).
+LOGIN_REDIRECT_URL = "after-sign-in"
 
 # --- The tracker's own settings -------------------------------------------------------------
+# `load_demo` creates its documented sign-in accounts only where this is on (local and test settings).
+DEMO_ACCOUNTS = env.bool("DEMO_ACCOUNTS", default=False)
 HOME_CURRENCY = "KZT"
 # Share of gross that cinemas keep; metrics.md: default 0.55, overridable per film.
 EXHIBITOR_SHARE = Decimal(env("EXHIBITOR_SHARE", default="0.55"))
