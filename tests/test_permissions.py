@@ -59,6 +59,8 @@ SALES_PAGES = {
     "boxoffice:batch-records-csv": {"cinema_operator": 404, "auditor": 200},
     "boxoffice:upload": {"cinema_operator": 200, "auditor": 403},
     "boxoffice:alerts": {"cinema_operator": 403, "auditor": 200},
+    "boxoffice:format": {"cinema_operator": 200, "auditor": 200},
+    "boxoffice:template": {"cinema_operator": 200, "auditor": 200},
 }
 ROLES = ["anonymous", "cinema_operator", "auditor", "admin", "grant_officer"]
 PENDING_ID = "360G-PENDING-0001"
