@@ -14,6 +14,7 @@ urlpatterns = [
     path("films/<str:code>/", film_views.film_detail, name="film"),
     path("films/<str:code>/edit/", film_views.film_edit, name="film-edit"),
     path("organisations/", film_views.organisation_list, name="organisations"),
+    path("organisations/search.json", film_views.organisation_search, name="organisation-search"),
     path("organisations/<int:org_id>/", film_views.organisation_detail, name="organisation"),
     path("grants/", funding_views.grant_list, name="grants"),
     path("grants/new/", funding_views.grant_create, name="grant-new"),

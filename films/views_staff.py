@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db.models import Q
+from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.dateparse import parse_date
 from django.utils.translation import gettext, gettext_lazy, pgettext_lazy
@@ -22,6 +23,7 @@ from .permissions import (
     workspace_reader,
 )
 from .selectors import film_detail as select_film
+from .selectors import search_organisations
 from .services import change_film_status, merge_organisations, upsert_film
 from .tables import MOMENT, Column, Table, download
 
@@ -161,6 +163,12 @@ def organisation_list(request):
         ).distinct()
     page = Paginator(orgs, 50).get_page(request.GET.get("page"))
     return render(request, "staff/organisation_list.html", {"page": page, "q": q})
+
+
+@workspace_reader
+def organisation_search(request):
+    """Search-as-you-type for the forms that name an organisation (static/js/org-search.js)."""
+    return JsonResponse({"results": search_organisations(request.GET.get("q", ""))})
 
 
 @reader_view

@@ -30,6 +30,7 @@ from .choices import ChangeStatus, DisbursementKind
 from .exports import grants_package
 from .forms import DisbursementForm, GrantForm, LinkForm, ReviewForm, UploadForm
 from .models import Grant, GrantChange
+from .selectors import new_in_register
 from .services import (
     approve_grant_change,
     clean_grant,
@@ -229,6 +230,7 @@ def grant_detail(request, grant_id):
             "versions": versions,
             "can_edit": can_edit,
             "can_review": can_edit and pending is not None and pending.proposed_by_id != request.user.pk,
+            "new_in_register": new_in_register(grant, pending.proposed) if pending is not None else [],
             "disbursements": grant.disbursements.order_by("date", "id"),
             "changes": grant.changes.select_related("proposed_by", "reviewed_by").order_by("-proposed_at")[
                 :20

@@ -38,6 +38,7 @@ STAFF_READ = {
     "staff:films",
     "staff:film",
     "staff:organisations",
+    "staff:organisation-search",
     "staff:organisation",
     "staff:grants",
     "staff:grants-360giving",
