@@ -11,6 +11,7 @@ from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from films.formfields import LocalDecimalField
 from films.identifiers import identifier_problem
 from films.importing import RowError
 from films.models import Film
@@ -93,7 +94,7 @@ class GrantForm(forms.Form):
     currency = forms.CharField(
         max_length=3, initial=settings.HOME_CURRENCY, label=_("Currency"), help_text=_("ISO 4217")
     )
-    amount_awarded = forms.DecimalField(max_digits=20, decimal_places=2, min_value=0, label=_("Amount awarded"))
+    amount_awarded = LocalDecimalField(max_digits=20, decimal_places=2, min_value=0, label=_("Amount awarded"))
     award_date = _date(_("Award date"))
     recipient_name = forms.CharField(
         max_length=300, label=_("Recipient organisation"), widget=_org_name_input("recipient_id", "new_recipient"),
@@ -216,7 +217,7 @@ class DisbursementForm(forms.Form):
     kind = forms.ChoiceField(
         choices=DisbursementKind.choices, initial=DisbursementKind.DISBURSEMENT, label=_("Kind")
     )
-    amount = forms.DecimalField(
+    amount = LocalDecimalField(
         max_digits=20,
         decimal_places=2,
         min_value=0.01,

@@ -30,16 +30,37 @@ from .choices import ChangeStatus, DisbursementKind
 from .exports import grants_package
 from .forms import DisbursementForm, GrantForm, LinkForm, ReviewForm, UploadForm
 from .models import Grant, GrantChange
+from .plausibility import grant_warnings
 from .selectors import new_in_register
 from .services import (
     approve_grant_change,
     clean_grant,
     import_grants,
+    latest_version,
     propose_disbursement,
     propose_grant,
     propose_link,
     reject_grant_change,
 )
+
+
+def _warn_implausible(request, grant: Grant):
+    """After a save: what looks wrong in the grant as it now stands (with the pending proposals)."""
+    try:
+        data = clean_grant(latest_version(grant))
+    except RowError:
+        return
+    for warning in grant_warnings(data):
+        messages.warning(request, gettext("Please check: %(warning)s") % {"warning": warning})
+
+
+def _proposal_warnings(pending: GrantChange | None) -> list[str]:
+    if pending is None:
+        return []
+    try:
+        return grant_warnings(clean_grant(pending.proposed))
+    except RowError:
+        return []
 
 
 def _awaits_approval(grant: Grant) -> str:
@@ -110,6 +131,7 @@ def grant_create(request):
                 )
                 % {"identifier": grant.identifier},
             )
+            _warn_implausible(request, grant)
             return redirect("staff:grant", grant_id=grant.pk)
     return render(request, "staff/grant_form.html", {"form": form, "grant": None})
 
@@ -130,6 +152,7 @@ def grant_edit(request, grant_id):
             messages.info(request, gettext("Nothing changed."))
         else:
             messages.success(request, gettext("Change proposed. %(next)s") % {"next": _awaits_approval(grant)})
+            _warn_implausible(request, grant)
         return redirect("staff:grant", grant_id=grant.pk)
     return render(request, "staff/grant_form.html", {"form": form, "grant": grant})
 
@@ -231,6 +254,7 @@ def grant_detail(request, grant_id):
             "can_edit": can_edit,
             "can_review": can_edit and pending is not None and pending.proposed_by_id != request.user.pk,
             "new_in_register": new_in_register(grant, pending.proposed) if pending is not None else [],
+            "implausible": _proposal_warnings(pending),
             "disbursements": grant.disbursements.order_by("date", "id"),
             "changes": grant.changes.select_related("proposed_by", "reviewed_by").order_by("-proposed_at")[
                 :20
@@ -266,6 +290,7 @@ def grant_disburse(request, grant_id):
                     "next": _awaits_approval(grant),
                 },
             )
+            _warn_implausible(request, grant)
             return redirect("staff:grant", grant_id=grant.pk)
     title = gettext("Propose a disbursement or recovery: %(identifier)s") % {"identifier": grant.identifier}
     return _grant_form_page(request, grant, form, title)

@@ -97,3 +97,10 @@ def test_the_format_page_speaks_the_users_language(staff, lang):
     with translation.override(lang):
         page = staff.get(reverse("boxoffice:format")).content.decode()
     assert "not by tabs" not in page and "<code>amount</code>" in page
+
+
+@pytest.mark.parametrize("amount", ["7,500", "7 500", "7,500.00"])
+def test_a_comma_or_grouped_amount_is_told_to_use_a_point(staff, django_capture_on_commit_callbacks, amount):
+    _upload(staff, "s.csv", as_csv([sale("T1", amount=amount)]), django_capture_on_commit_callbacks)
+    record = ImportBatch.objects.get().records.get()
+    assert record.field == "amount" and "use a point as the decimal separator" in record.reason
