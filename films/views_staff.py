@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.dateparse import parse_date
@@ -131,7 +131,7 @@ def film_detail(request, code):
                 request, gettext("Status changed to %(status)s.") % {"status": change.get_status_display()}
             )
         return redirect("staff:film", code=film.code)
-    from funding.models import Grant  # funding sits above films; imported late to keep the graph one-way
+    from funding.models import Grant, GrantChange  # funding sits above films: imported late, graph one-way
 
     return render(
         request,
@@ -140,7 +140,8 @@ def film_detail(request, code):
             "film": film,
             "form": form,
             "can_edit": can_edit_registers(request.user),
-            "grants": Grant.objects.filter(film=film).select_related("funder").order_by("award_date"),
+            "grants": Grant.objects.filter(film=film).select_related("funder").order_by("award_date")
+            .annotate(has_pending=Exists(GrantChange.objects.filter(grant=OuterRef("pk"), status="pending"))),
             "events": AuditEvent.objects.filter(object_type="films.film", object_id=str(film.pk))[:50],
         },
     )

@@ -10,6 +10,7 @@ from django.core.paginator import Paginator
 from django.db.models import Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext, gettext_lazy, ngettext
 
 from boxoffice.selectors import open_held_records
@@ -52,6 +53,18 @@ def _warn_implausible(request, grant: Grant):
         return
     for warning in grant_warnings(data):
         messages.warning(request, gettext("Please check: %(warning)s") % {"warning": warning})
+
+
+def _pending_movements(grant: Grant, pending: GrantChange | None) -> list[dict]:
+    """Disbursements and recoveries the pending proposal adds: listed, and marked as awaiting approval."""
+    if pending is None:
+        return []
+    try:
+        proposed = clean_grant(pending.proposed)["disbursements"]
+    except RowError:
+        return []
+    have = set(grant.disbursements.values_list("identifier", flat=True))
+    return [m for m in proposed if m["identifier"] not in have]
 
 
 def _proposal_warnings(pending: GrantChange | None) -> list[str]:
@@ -118,7 +131,8 @@ def grant_list(request):
 
 @register_editor
 def grant_create(request):
-    form = GrantForm(request.POST or None)
+    # From a film's page: the grant names that film already.
+    form = GrantForm(request.POST or None, initial={"film_code": request.GET.get("film_code", "")[:32]})
     if request.method == "POST" and form.is_valid():
         if Grant.objects.filter(identifier=form.cleaned_data["data"]["identifier"]).exists():
             form.add_error("identifier", gettext("A grant with this identifier exists; edit it instead."))
@@ -256,6 +270,7 @@ def grant_detail(request, grant_id):
             "new_in_register": new_in_register(grant, pending.proposed) if pending is not None else [],
             "implausible": _proposal_warnings(pending),
             "disbursements": grant.disbursements.order_by("date", "id"),
+            "pending_movements": _pending_movements(grant, pending),
             "changes": grant.changes.select_related("proposed_by", "reviewed_by").order_by("-proposed_at")[
                 :20
             ],
@@ -350,6 +365,33 @@ def change_review(request, change_id, decision):
     except (ValidationError, RowError) as exc:
         messages.error(request, "; ".join(getattr(exc, "messages", [str(exc)])))
     return redirect("staff:grant", grant_id=change.grant_id)
+
+
+@register_editor
+def changes_approve(request):
+    """Approve the queue's ticked changes at once: each through the same approval service as one by one, so
+    each is still refused when the approver made it (or when it cannot be applied), and says why."""
+    if request.method != "POST":
+        return redirect(f"{reverse('staff:queue')}#pending")
+    ids = [int(i) for i in request.POST.getlist("change") if i.isdigit()]
+    changes = GrantChange.objects.filter(pk__in=ids, status=ChangeStatus.PENDING).select_related("grant")
+    approved, refused = [], []
+    for change in changes.order_by("proposed_at"):
+        try:
+            approve_grant_change(change=change, actor=page_actor(request))
+            approved.append(change.grant.identifier)
+        except PermissionDenied as exc:
+            refused.append(f"{change.grant.identifier}: {exc}")
+        except (ValidationError, RowError) as exc:
+            refused.append(f"{change.grant.identifier}: {'; '.join(getattr(exc, 'messages', [str(exc)]))}")
+    if approved:
+        text = ngettext("%(count)s change approved: %(ids)s.", "%(count)s changes approved: %(ids)s.", len(approved))
+        messages.success(request, text % {"count": len(approved), "ids": ", ".join(approved)})
+    for reason in refused:
+        messages.error(request, gettext("Not approved — %(reason)s") % {"reason": reason})
+    if not ids:
+        messages.info(request, gettext("Tick the changes to approve first."))
+    return redirect(f"{reverse('staff:queue')}#pending")
 
 
 @workspace_reader

@@ -29,6 +29,7 @@ STAFF_EDITOR_ONLY = {
     "staff:grant-disburse",
     "staff:grant-link",
     "staff:change-review",
+    "staff:changes-approve",
     "staff:cinema-new",
     "staff:upload",
 }
@@ -198,7 +199,7 @@ def _check_staff_get(role, name, response, where):
     elif role == "auditor":
         assert response.status_code == (200 if name in STAFF_READ else 403), where
     else:
-        expected = (302,) if name == "staff:change-review" else (200,)
+        expected = (302,) if name in ("staff:change-review", "staff:changes-approve") else (200,)
         assert response.status_code in expected, where
 
 
