@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import io
 
 from django.contrib import messages
@@ -531,21 +532,35 @@ def _report(slug):
     return REPORTS[slug]
 
 
+REPORT_PAGE_ROWS = 100  # a long report reads (and prints) page by page
+
+
+def _filters_only(params):
+    query = params.copy()
+    query.pop("page", None)
+    return query
+
+
 @workspace_reader
 def report_page(request, slug):
     report = _report(slug)
     table = report.build(request.GET)
     numeric = [c.kind in ("money", "count", "ratio") for c in table.columns]
+    page = Paginator(table.rows, REPORT_PAGE_ROWS).get_page(request.GET.get("page"))
+    query = _filters_only(request.GET).urlencode()
+    rows = [table.cells(r) for r in page.object_list]
     return render(
         request,
         "staff/report.html",
         {
             "report": report,
             "table": table,
-            "rows": table.text_rows(),
-            # The same cells, each with whether it is a figure (right-aligned) for the template.
-            "cells": [list(zip(r, numeric, strict=True)) for r in table.text_rows()],
-            "query": request.GET.urlencode(),
+            "rows": rows,
+            # The cells of this page, each with whether it is a figure (right-aligned) for the template.
+            "cells": [list(zip(r, numeric, strict=True)) for r in rows],
+            "page": page,
+            "query": query,
+            "page_query": f"{query}&page={page.number}" if query else f"page={page.number}",
             "filters": [(f, f.choices(), request.GET.get(f.name, "")) for f in report.filters],
         },
     )
@@ -553,4 +568,9 @@ def report_page(request, slug):
 
 @workspace_reader
 def report_download(request, slug, fmt):
-    return download(_report(slug).build(request.GET), fmt)
+    """The whole report, or with ?page=N the rows of that page of the report page (same filters)."""
+    table = _report(slug).build(request.GET)
+    if request.GET.get("page"):
+        page = Paginator(table.rows, REPORT_PAGE_ROWS).get_page(request.GET.get("page"))
+        table = dataclasses.replace(table, rows=list(page.object_list), slug=f"{table.slug}-page-{page.number}")
+    return download(table, fmt)
