@@ -1,5 +1,7 @@
 """Issue 13's days in the browser (Debian's chromium through Playwright, on a live server), in kk, ru and
 en: each role signs in without being told where to go and lands where its work is."""
+from pathlib import Path
+
 import pytest
 
 from conftest import ROLE_PASSWORD, make_user, run_command
@@ -74,4 +76,109 @@ def test_an_operators_day_fixing_a_tab_delimited_file(browser, live_server, exam
     page.goto(f"{live_server.url}/{lang}/boxoffice/batches/")
     assert fits(page)
     shot(page, f"13-operator-batches-{lang}")
+    page.close()
+
+
+def _load_registers(examples_dir):
+    run_command("import_cinemas", str(examples_dir / "cinemas.csv"))
+    run_command("import_films", str(examples_dir / "films.csv"))
+    run_command("import_grants", str(examples_dir / "grants.json"))
+
+
+def _choose_organisation(page, box: str, typed: str, name: str):
+    """Type into an organisation's name box and pick the register's suggestion."""
+    page.fill(f"#id_{box}_name", "")
+    page.type(f"#id_{box}_name", typed, delay=30)
+    page.click(f"#id_{box}_name-suggestions li:has-text('{name}')")
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_officers_register_a_film_and_its_grant_and_a_colleague_approves_three(
+    browser, live_server, examples_dir, lang  # noqa: F811
+):
+    from films.audit import Actor
+    from funding.models import Grant, GrantChange
+    from funding.services import clean_grant, propose_grant
+
+    _load_registers(examples_dir)
+    aigerim, _ = make_user("aigerim", "grant_officer"), make_user("bolat", "grant_officer")
+    page = sign_in(browser, live_server, "aigerim", lang)
+    assert page.url == f"{live_server.url}/{lang}/staff/"  # staff land in the workspace
+
+    # Register a film, then enter its grant from the film's page.
+    page.goto(f"{live_server.url}/{lang}/staff/films/new/")
+    page.fill("#id_film_code", "KZ-2025-0100")
+    page.fill("#id_title", "Dala")
+    page.click("main form button[type=submit]")
+    page.wait_for_url("**/staff/films/KZ-2025-0100/")
+    page.click(f"a[href='/{lang}/staff/grants/new/?film_code=KZ-2025-0100']")
+    page.wait_for_url("**/staff/grants/new/**")
+    assert page.input_value("#id_film_code") == "KZ-2025-0100"
+    for field, value in {"identifier": f"360G-KZ-DALA-{lang}", "title": "Production support: Dala",
+                         "description": "State support", "amount_awarded": "150 000 000",
+                         "award_date": "2025-03-15"}.items():
+        page.fill(f"#id_{field}", value)
+    # The recipient and the funder are chosen from the register, by a former name or part of the name.
+    _choose_organisation(page, "recipient", "Aldongar", "Aldongar Productions LLP")
+    assert page.input_value("#id_recipient_id") == "KZ-BIN-110840007890"
+    _choose_organisation(page, "funder", "Support of National", "State Center for Support of National Cinema")
+    assert page.input_value("#id_funder_id") == "KZ-BIN-190340001111"
+    page.fill("#id_programme", "Debut films")
+    shot(page, f"13-officer-grant-form-{lang}")
+    page.click("main form.grid button[type=submit]")
+    page.wait_for_url("**/staff/grants/*/")
+    grant = Grant.objects.get(identifier=f"360G-KZ-DALA-{lang}")
+    assert grant.film.code == "KZ-2025-0100" and str(grant.amount_awarded) == "150000000.00"
+    assert grant.recipient.name == "Aldongar Productions LLP" and not grant.published
+
+    # Two more changes by the same officer (through the same service), then the colleague's queue.
+    for n in (1, 2):
+        data = clean_grant({**grant.source_data, "id": f"360G-KZ-DALA-{lang}-{n}"})
+        propose_grant(data=data, actor=Actor(door="page", user=aigerim))
+    page.close()
+    page = sign_in(browser, live_server, "bolat", lang)
+    page.goto(f"{live_server.url}/{lang}/staff/queue/")
+    boxes = page.locator("input[name=change]")
+    assert boxes.count() == 3
+    for i in range(3):
+        boxes.nth(i).check()
+    shot(page, f"13-colleague-queue-{lang}")
+    page.click("#pending ~ form button[type=submit]")
+    page.wait_for_url("**/staff/queue/**")
+    assert GrantChange.objects.filter(status="approved").count() == 3
+    assert Grant.objects.filter(identifier__startswith=f"360G-KZ-DALA-{lang}", published=True).count() == 3
+    assert page.locator(".messages .success").count() == 1
+    page.close()
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_an_auditor_exports_the_anomalies_page_by_page(browser, live_server, examples_dir, lang):  # noqa: F811
+    import csv
+    import io
+
+    from boxoffice.tests.helpers import as_csv, sale, send
+    from funding.views_staff import REPORT_PAGE_ROWS
+
+    _load_registers(examples_dir)
+    n = REPORT_PAGE_ROWS + 20
+    send(as_csv([sale(f"Z{i}", amount="0.00", tickets=1, start=f"2025-03-{1 + i % 28:02d}T19:00:00+05:00",
+                      sold=f"2025-03-{1 + i % 28:02d}T12:00:00+05:00") for i in range(n)]))
+    make_user("saule", "auditor")
+    page = sign_in(browser, live_server, "saule", lang)
+    assert page.url == f"{live_server.url}/{lang}/staff/"
+    page.goto(f"{live_server.url}/{lang}/staff/reports/anomalies/")
+    got = []
+    for number in (1, 2):
+        assert page.locator("#report-table tbody tr").count() == (REPORT_PAGE_ROWS if number == 1 else 20)
+        with page.expect_download() as download:
+            page.click("a.page-export:text('CSV')")
+        rows = list(csv.reader(io.StringIO(Path(download.value.path()).read_text())))
+        got += rows[1:]
+        assert f"anomalies-page-{number}" in download.value.suggested_filename
+        assert fits(page)
+        shot(page, f"13-auditor-anomalies-{number}-{lang}")
+        if number == 1:
+            page.click(".pager a")
+            page.wait_for_url("**page=2**")
+    assert len(got) == n and len({tuple(r) for r in got}) == n  # every anomaly once, none twice
     page.close()
