@@ -248,7 +248,7 @@ def return_on_funding_table(params) -> Table:
             Column("rank", _("Rank"), COUNT),
             Column("film_code", _("Film")),
             Column("title", _("Title")),
-            Column("cohort_year", _("Cohort")),
+            Column("cohort_year", _("Cohort"), COUNT),  # a year: an integer in XLSX, not text
             Column("awarded_kzt", _("Awarded, KZT"), MONEY),
             Column("gross", _("Gross, KZT"), MONEY),
             Column("admissions", _("Admissions"), COUNT),

@@ -50,3 +50,15 @@ def test_an_over_capacity_anomaly_names_the_screen_as_the_cinema_does(registers)
     send(as_csv([sale("BIG", screen="2", tickets=50, amount="50000.00")]))
     detail = Anomaly.objects.get(kind="over_capacity").detail
     assert detail.startswith("50 seats sold for screen 2 with 48 seats")
+
+
+def test_the_cohort_year_is_an_integer_in_xlsx(client, auditor, examples_loaded):
+    from openpyxl import load_workbook
+
+    client.force_login(auditor)
+    xlsx = client.get(reverse("staff:report-export", args=["return-on-funding", "xlsx"]))
+    rows = [list(r) for r in load_workbook(io.BytesIO(xlsx.content)).active.iter_rows(values_only=True)]
+    header_at = next(i for i, r in enumerate(rows) if "cohort_year" in r)
+    column = rows[header_at].index("cohort_year")
+    years = [r[column] for r in rows[header_at + 1:] if r[column] is not None]
+    assert years and all(isinstance(y, int) for y in years)
