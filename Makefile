@@ -15,11 +15,12 @@ $(STAMP): pyproject.toml
 
 install: $(STAMP)
 
-# Serve the demo on http://127.0.0.1:8000 (SQLite, Celery eager unless DATABASE_URL / REDIS_URL are set).
+# Serve the demo on http://127.0.0.1:$(PORT) (SQLite, Celery eager unless DATABASE_URL / REDIS_URL are set).
+PORT ?= 8000
 run: $(STAMP)
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py load_demo --if-empty
-	$(PY) manage.py runserver 127.0.0.1:8000
+	$(PY) manage.py runserver 127.0.0.1:$(PORT)
 
 demo: $(STAMP)
 	$(PY) manage.py migrate --noinput

@@ -679,7 +679,7 @@ def _flag_anomalies(cur, params: dict):
         _q("""
         INSERT INTO {anomaly} (kind, batch_id, screening_id, transaction_id, detail, flagged_at)
         SELECT 'over_capacity', %(batch)s, b.screening_id, NULL,
-          format('%%s seats sold for screen %%s with %%s seats at %%s', b.sold_after, b.screen_id, sc.seats,
+          format('%%s seats sold for screen %%s with %%s seats at %%s', b.sold_after, sc.name, sc.seats,
                  to_char(b.screening_start AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS+00:00')), now()
         FROM {bs} b JOIN boxoffice_screen sc ON sc.id = b.screen_id
         WHERE b.has_sales AND b.sold_after > sc.seats

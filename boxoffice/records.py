@@ -280,6 +280,10 @@ def _amount(raw: dict) -> Decimal:
         raise RowError("amount", f"must be a number or a string, not {type(value).__name__}")
     text = value.strip()
     if not AMOUNT.fullmatch(text):
+        if re.fullmatch(r"[\d\s.,']+", text) and re.search(r"[,\s']", text):
+            # A spreadsheet's local number format: say what to change rather than repeat the rule.
+            raise RowError("amount", f"'{text}' uses a comma, space or apostrophe: use a point as the decimal "
+                                     "separator and no digit grouping (e.g. 7500.00 for seven thousand five hundred)")
         raise RowError("amount", f"'{text}' must be ≥ 0, with '.' as decimal point, no grouping, at most 2 "
                                  "decimal places (e.g. 2500.00)")
     return _bounded(Decimal(text).quantize(CENT))

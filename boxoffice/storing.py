@@ -186,11 +186,12 @@ def _flag_anomalies(batch, new_sales, screenings, reg):
                                  detail=f"{tx.cinema.code}/{tx.transaction_id}: {tx.tickets} ticket(s) for 0"))
     touched = {tx.screening.pk: tx.screening for tx in new_sales}
     seats = {s.pk: s.seats for s in reg.screens.values()}
+    screen_names = {s.pk: s.name for s in reg.screens.values()}  # the cinema's own name, never our id
     medians = cinema_median_prices({s.cinema_id for s in touched.values()})
     for s in touched.values():
         if s.tickets_sold > seats[s.screen_id]:
             flags.append(Anomaly(kind=AnomalyKind.OVER_CAPACITY, batch=batch, screening=s,
-                                 detail=f"{s.tickets_sold} seats sold for screen {s.screen_id} with "
+                                 detail=f"{s.tickets_sold} seats sold for screen {screen_names[s.screen_id]} with "
                                         f"{seats[s.screen_id]} seats at {s.starts_at.isoformat()}"))
         median = medians.get(s.cinema_id)
         if median and s.tickets_sold and s.gross > 0 and s.gross / s.tickets_sold < median * LOW_PRICE_SHARE:

@@ -14,6 +14,7 @@ urlpatterns = [
     path("films/<str:code>/", film_views.film_detail, name="film"),
     path("films/<str:code>/edit/", film_views.film_edit, name="film-edit"),
     path("organisations/", film_views.organisation_list, name="organisations"),
+    path("organisations/search.json", film_views.organisation_search, name="organisation-search"),
     path("organisations/<int:org_id>/", film_views.organisation_detail, name="organisation"),
     path("grants/", funding_views.grant_list, name="grants"),
     path("grants/new/", funding_views.grant_create, name="grant-new"),
@@ -23,6 +24,7 @@ urlpatterns = [
     path("grants/<int:grant_id>/disbursements/", funding_views.grant_disburse, name="grant-disburse"),
     path("grants/<int:grant_id>/link/", funding_views.grant_link, name="grant-link"),
     path("grants/<int:grant_id>/withdraw/", funding_views.grant_withdraw, name="grant-withdraw"),
+    path("grant-changes/approve/", funding_views.changes_approve, name="changes-approve"),
     re_path(
         r"^grant-changes/(?P<change_id>[0-9]+)/(?P<decision>approve|reject)/$",
         funding_views.change_review,

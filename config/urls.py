@@ -7,6 +7,7 @@ from django.http import HttpResponse
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
 
+from films.views_staff import after_sign_in
 from public import views as public_views
 
 # drf-spectacular's documentation pages start Swagger UI and Redoc with inline script and style (and Redoc
@@ -33,6 +34,7 @@ urlpatterns = [
 
 urlpatterns += i18n_patterns(
     path("", public_views.home, name="home"),
+    path("accounts/after-sign-in/", after_sign_in, name="after-sign-in"),
     path("accounts/", include("django.contrib.auth.urls")),
     path("films/", include("films.urls")),
     path("funding/", include("funding.urls")),

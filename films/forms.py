@@ -32,10 +32,21 @@ class RegisterRowForm(forms.Form):
             k: ("" if v is None else (v.isoformat() if hasattr(v, "isoformat") else str(v).strip()))
             for k, v in cleaned.items()
         }
-        try:
-            cleaned["data"] = self.parse_row(row)
-        except RowError as exc:
-            self.add_error(exc.field if exc.field in self.fields else None, exc.reason)
+        # Every error at once, not one per round trip: a field the parser refuses is blanked and the row
+        # parsed again, until it parses or a field fails a second time (a required one, now empty).
+        refused: set[str] = set()
+        for _attempt in range(len(row) + 1):
+            try:
+                cleaned["data"] = self.parse_row(row)
+                break
+            except RowError as exc:
+                if exc.field in refused:
+                    break
+                self.add_error(exc.field if exc.field in self.fields else None, exc.reason)
+                if exc.field not in row:
+                    break
+                refused.add(exc.field)
+                row[exc.field] = ""
         return cleaned
 
 

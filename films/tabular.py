@@ -46,6 +46,19 @@ def sniff_delimiter(header_line: str) -> str:
     return ";" if header_line.count(";") > header_line.count(",") else ","
 
 
+# Delimiters people's programs use that the formats do not accept, and how to name them to a clerk.
+OTHER_DELIMITERS = {"\t": "tabs", "|": "vertical bars (|)"}
+
+
+def _other_delimiter(header_line: str, required: list[str]) -> str | None:
+    """The name of the unaccepted delimiter the header evidently uses (it splits into the required names)."""
+    for delimiter, name in OTHER_DELIMITERS.items():
+        names = {h.strip().lower() for h in header_line.split(delimiter)}
+        if delimiter in header_line and all(c in names for c in required):
+            return name
+    return None
+
+
 def read_csv(stream: BinaryIO, *, required: list[str], known: list[str], what: str) -> CsvTable:
     """Check the header and return a table whose rows stream lazily as (line number, {column: value})."""
     text = open_text(stream)
@@ -78,6 +91,12 @@ def read_csv(stream: BinaryIO, *, required: list[str], known: list[str], what: s
     if "\x00" in first or not any(columns):
         raise FileRejected(f"The {what} file is not CSV text: its first line has no column names.")
     missing = [c for c in required if c not in columns]
+    if missing and _other_delimiter(first, required):
+        raise FileRejected(
+            f"The {what} file's columns are separated by {_other_delimiter(first, required)}; this format takes "
+            "a comma (,) or a semicolon (;) between columns. In a spreadsheet, save it as 'CSV UTF-8 (comma "
+            "delimited)' and send it again."
+        )
     if missing:
         raise FileRejected(
             f"The {what} file's header lacks the required column{'s' if len(missing) > 1 else ''} "

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
+from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.dateparse import parse_date
 from django.utils.translation import gettext, gettext_lazy, pgettext_lazy
@@ -14,8 +15,16 @@ from .choices import Door
 from .forms import FilmForm, MergeForm, StatusChangeForm
 from .importing import RowError
 from .models import AuditEvent, Film, Organisation
-from .permissions import can_edit_registers, reader_view, register_editor, workspace_reader
+from .permissions import (
+    can_edit_registers,
+    can_read_workspace,
+    can_see_sales_batches,
+    reader_view,
+    register_editor,
+    workspace_reader,
+)
 from .selectors import film_detail as select_film
+from .selectors import search_organisations
 from .services import change_film_status, merge_organisations, upsert_film
 from .tables import MOMENT, Column, Table, download
 
@@ -34,6 +43,16 @@ def outcome_text(outcome: str) -> str:
 def page_actor(request) -> Actor:
     """Changes made through these pages are recorded with the signed-in user and door 'page'."""
     return Actor(door=Door.PAGE, user=request.user)
+
+
+def after_sign_in(request):
+    """Where sign-in leads when no page asked for it: officers and auditors to the workspace, cinema
+    operators to their sales batches, anyone else to the public home page."""
+    if can_read_workspace(request.user):
+        return redirect("staff:dashboard")
+    if can_see_sales_batches(request.user):
+        return redirect("boxoffice:batches")
+    return redirect("home")
 
 
 # --- films ---------------------------------------------------------------------------------------
@@ -117,7 +136,7 @@ def film_detail(request, code):
                 request, gettext("Status changed to %(status)s.") % {"status": change.get_status_display()}
             )
         return redirect("staff:film", code=film.code)
-    from funding.models import Grant  # funding sits above films; imported late to keep the graph one-way
+    from funding.models import Grant, GrantChange  # funding sits above films: imported late, graph one-way
 
     return render(
         request,
@@ -126,7 +145,8 @@ def film_detail(request, code):
             "film": film,
             "form": form,
             "can_edit": can_edit_registers(request.user),
-            "grants": Grant.objects.filter(film=film).select_related("funder").order_by("award_date"),
+            "grants": Grant.objects.filter(film=film).select_related("funder").order_by("award_date")
+            .annotate(has_pending=Exists(GrantChange.objects.filter(grant=OuterRef("pk"), status="pending"))),
             "events": AuditEvent.objects.filter(object_type="films.film", object_id=str(film.pk))[:50],
         },
     )
@@ -149,6 +169,12 @@ def organisation_list(request):
         ).distinct()
     page = Paginator(orgs, 50).get_page(request.GET.get("page"))
     return render(request, "staff/organisation_list.html", {"page": page, "q": q})
+
+
+@workspace_reader
+def organisation_search(request):
+    """Search-as-you-type for the forms that name an organisation (static/js/org-search.js)."""
+    return JsonResponse({"results": search_organisations(request.GET.get("q", ""))})
 
 
 @reader_view

@@ -267,7 +267,7 @@ def return_on_funding_table(params) -> Table:
             Column("rank", _("Rank"), COUNT),
             Column("film_code", _("Film")),
             Column("title", _("Title")),
-            Column("cohort_year", _("Cohort")),
+            Column("cohort_year", _("Cohort"), COUNT),  # a year: an integer in XLSX, not text
             Column(home_key("awarded"), _in_home(N_("Awarded, %(currency)s")), MONEY),
             Column("gross", _in_home(N_("Gross, %(currency)s")), MONEY),
             Column("admissions", _("Admissions"), COUNT),

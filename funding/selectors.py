@@ -234,3 +234,38 @@ def top_films(limit: int = 10):
 def metrics_as_of() -> dict:
     """The "as of" moment of every stored figure: the last sale included and when metrics were computed."""
     return FilmMetrics.objects.aggregate(last_sale_at=Max("last_sale_at"), computed_at=Max("computed_at"))
+
+
+def new_in_register(grant, proposed: dict) -> list[dict]:
+    """What a proposed 360Giving grant brings into the registers, for the reviewer: an organisation or a
+    programme nothing else refers to — not registered yet (a change, added on approval), or registered by
+    this very proposal (a new grant is written, unpublished, when proposed). Duplicates break "follow the
+    money", so the reviewer is asked to check them."""
+    from django.db.models import Q
+
+    from films.models import Film
+    from films.services import find_organisation
+
+    from .models import Grant, Programme
+    from .services import clean_grant
+
+    try:
+        d = clean_grant(proposed)
+    except Exception:  # noqa: BLE001 - an invalid proposal is reported by the side-by-side view
+        return []
+    others = Grant.objects.exclude(pk=grant.pk)
+    found = []
+    for role, org in (("recipient", d["recipient"]), ("funder", d["funder"])):
+        if not org or not org.get("id"):
+            continue
+        known = find_organisation(identifier=org["id"])
+        if known is None or not (others.filter(Q(recipient=known) | Q(funder=known)).exists()
+                                 or Film.objects.filter(producer=known).exists()
+                                 or known.aliases.exists() or known.merged_records.exists()):
+            found.append({"role": role, "name": org.get("name", ""), "identifier": org["id"]})
+    title = (d["programme"] or {}).get("title", "")
+    if title:
+        known = Programme.objects.filter(title__iexact=title)
+        if not known.exists() or not others.filter(programme__in=known).exists():
+            found.append({"role": "programme", "name": title, "identifier": ""})
+    return found

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import copy
 import datetime
+import re
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from typing import BinaryIO
 
@@ -22,6 +23,7 @@ from films.tabular import FileRejected, check_json_depth, not_utf8_message, peek
 
 from . import exactjson
 from .choices import ChangeStatus, DisbursementKind
+from .csvwords import in_column_words
 from .exports import transaction_as_360
 from .giving360 import grant_validator
 from .models import Disbursement, Grant, GrantChange, Programme
@@ -43,19 +45,33 @@ GRANT_FIELDS = ["identifier", "title", "description", "currency", "amount_awarde
                 "film_id", "film_code", "film_title", "repayable_amount", "repayable_due_date"]
 
 
+DATE_PATHS = re.compile(r"(awardDate|startDate|endDate|transactionDate)$")
+
+
 def schema_problem(grant: dict) -> str | None:
-    errors = sorted(grant_validator().iter_errors(_json_ready(grant)), key=lambda e: list(e.absolute_path))
+    """Every problem the 360Giving schema finds in the grant (one per field, "; " between), or None."""
+    errors = sorted(grant_validator().iter_errors(_json_ready(grant)), key=lambda e: [str(p) for p in e.absolute_path])
     if not errors:
         return None
-    e = errors[0]
-    where = "/".join(str(p) for p in e.absolute_path) or "grant"
-    if e.validator == "oneOf" and not e.absolute_path:
-        missing = [f for f in ("id", "title", "description", "currency", "amountAwarded", "awardDate",
-                               "fundingOrganization") if f not in grant]
-        if "recipientOrganization" not in grant and "recipientIndividual" not in grant:
-            missing.append("recipientOrganization")
-        return f"missing required 360Giving field(s): {', '.join(missing)}" if missing else e.message
-    return f"{where}: {e.message}"
+    problems: dict[str, str] = {}
+    for e in errors:
+        where = "/".join(str(p) for p in e.absolute_path) or "grant"
+        if e.validator == "oneOf" and not e.absolute_path:
+            missing = [f for f in ("id", "title", "description", "currency", "amountAwarded", "awardDate",
+                                   "fundingOrganization") if f not in grant]
+            if "recipientOrganization" not in grant and "recipientIndividual" not in grant:
+                missing.append("recipientOrganization")
+            problems.setdefault("grant", f"missing required 360Giving field(s): {', '.join(missing)}"
+                                if missing else e.message)
+        elif DATE_PATHS.search(where) and isinstance(e.instance, str):
+            # Not "is not valid under any of the given schemas": say what a date must look like.
+            problems.setdefault(where, f"{where}: '{e.instance}' is not a date; write it as YYYY-MM-DD")
+        elif e.validator == "enum" and len(e.validator_value) > 10:  # not the whole ISO 4217 list
+            known = "an ISO 4217 currency code such as KZT" if where == "currency" else "one of the schema's codes"
+            problems.setdefault(where, f"{where}: '{e.instance}' is not {known}")
+        else:
+            problems.setdefault(where, f"{where}: {e.message}")
+    return "; ".join(problems.values())
 
 
 def _json_ready(value):
@@ -358,6 +374,7 @@ def read_grants(stream: BinaryIO) -> tuple[list[tuple[int, object]], list[str], 
         try:
             rows.append((line, csv_row_to_360(row)))
         except RowError as exc:
+            exc.key = row.get("identifier", "")  # the report's Key column, even for a row that did not parse
             rows.append((line, exc))
     if not rows:
         raise FileRejected("The grants file has a header but no grants.")
@@ -377,7 +394,7 @@ def import_grants(*, stream: BinaryIO, actor: Actor, published: bool = True,
     seen: dict[str, int] = {}
     with transaction.atomic():
         for position, grant in rows:
-            key = grant.get("id", "") if isinstance(grant, dict) else ""
+            key = grant.get("id", "") if isinstance(grant, dict) else getattr(grant, "key", "")
             try:
                 if isinstance(grant, RowError):
                     raise grant
@@ -401,7 +418,10 @@ def import_grants(*, stream: BinaryIO, actor: Actor, published: bool = True,
                     why = f"film {g.film_code} is not registered" if g.film_code else "it names no film"
                     report.warnings.append(f"grant {key} stored as unlinked: {why}")
             except RowError as exc:
-                report.add(position, str(key), "rejected", exc.field, exc.reason)
+                field, reason = exc.field, exc.reason
+                if position_label == "line":  # a CSV: its columns' names, not the JSON paths they became
+                    field, reason = in_column_words(field), in_column_words(reason)
+                report.add(position, str(key), "rejected", field, reason)
     return report
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import io
 
 from django.conf import settings
@@ -11,6 +12,7 @@ from django.core.paginator import Paginator
 from django.db.models import Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext, gettext_lazy, ngettext
 
 from boxoffice.reporting import import_box_office
@@ -33,12 +35,14 @@ from .choices import ChangeStatus, DisbursementKind
 from .exports import grants_package
 from .forms import DisbursementForm, GrantForm, LinkForm, ReviewForm, UploadForm, WithdrawForm
 from .models import Grant, GrantChange
-from .selectors import repayment_of
+from .plausibility import grant_warnings
+from .selectors import new_in_register, repayment_of
 from .services import (
     approve_grant_change,
     approved_version,
     clean_grant,
     import_grants,
+    latest_version,
     propose_disbursement,
     propose_grant,
     propose_link,
@@ -46,6 +50,37 @@ from .services import (
     reject_grant_change,
 )
 from .versions import changed_fields
+
+
+def _warn_implausible(request, grant: Grant):
+    """After a save: what looks wrong in the grant as it now stands (with the pending proposals)."""
+    try:
+        data = clean_grant(latest_version(grant))
+    except RowError:
+        return
+    for warning in grant_warnings(data):
+        messages.warning(request, gettext("Please check: %(warning)s") % {"warning": warning})
+
+
+def _pending_movements(grant: Grant, pending: GrantChange | None) -> list[dict]:
+    """Disbursements and recoveries the pending proposal adds: listed, and marked as awaiting approval."""
+    if pending is None:
+        return []
+    try:
+        proposed = clean_grant(pending.proposed)["disbursements"]
+    except RowError:
+        return []
+    have = set(grant.disbursements.values_list("identifier", flat=True))
+    return [m for m in proposed if m["identifier"] not in have]
+
+
+def _proposal_warnings(pending: GrantChange | None) -> list[str]:
+    if pending is None:
+        return []
+    try:
+        return grant_warnings(clean_grant(pending.proposed))
+    except RowError:
+        return []
 
 
 def _awaits_approval(grant: Grant) -> str:
@@ -103,7 +138,8 @@ def grant_list(request):
 
 @register_editor
 def grant_create(request):
-    form = GrantForm(request.POST or None)
+    # From a film's page: the grant names that film already.
+    form = GrantForm(request.POST or None, initial={"film_code": request.GET.get("film_code", "")[:32]})
     if request.method == "POST" and form.is_valid():
         if Grant.objects.filter(identifier=form.cleaned_data["data"]["identifier"]).exists():
             form.add_error("identifier", gettext("A grant with this identifier exists; edit it instead."))
@@ -116,6 +152,7 @@ def grant_create(request):
                 )
                 % {"identifier": grant.identifier},
             )
+            _warn_implausible(request, grant)
             return redirect("staff:grant", grant_id=grant.pk)
     return render(request, "staff/grant_form.html", {"form": form, "grant": None})
 
@@ -136,6 +173,7 @@ def grant_edit(request, grant_id):
             messages.info(request, gettext("Nothing changed."))
         else:
             messages.success(request, gettext("Change proposed. %(next)s") % {"next": _awaits_approval(grant)})
+            _warn_implausible(request, grant)
         return redirect("staff:grant", grant_id=grant.pk)
     return render(request, "staff/grant_form.html", {"form": form, "grant": grant})
 
@@ -241,8 +279,11 @@ def grant_detail(request, grant_id):
             "changes_360": changes,
             "can_edit": can_edit,
             "can_review": can_edit and pending is not None and pending.proposed_by_id != request.user.pk,
+            "new_in_register": new_in_register(grant, pending.proposed) if pending is not None else [],
+            "implausible": _proposal_warnings(pending),
             "disbursements": grant.disbursements.order_by("date", "id"),
             "repayment": repayment_of(grant),
+            "pending_movements": _pending_movements(grant, pending),
             "changes": grant.changes.select_related("proposed_by", "reviewed_by").order_by("-proposed_at")[
                 :20
             ],
@@ -277,6 +318,7 @@ def grant_disburse(request, grant_id):
                     "next": _awaits_approval(grant),
                 },
             )
+            _warn_implausible(request, grant)
             return redirect("staff:grant", grant_id=grant.pk)
     title = gettext("Propose a disbursement or recovery: %(identifier)s") % {"identifier": grant.identifier}
     return _grant_form_page(request, grant, form, title)
@@ -352,6 +394,33 @@ def change_review(request, change_id, decision):
     except (ValidationError, RowError) as exc:
         messages.error(request, "; ".join(getattr(exc, "messages", [str(exc)])))
     return redirect("staff:grant", grant_id=change.grant_id)
+
+
+@register_editor
+def changes_approve(request):
+    """Approve the queue's ticked changes at once: each through the same approval service as one by one, so
+    each is still refused when the approver made it (or when it cannot be applied), and says why."""
+    if request.method != "POST":
+        return redirect(f"{reverse('staff:queue')}#pending")
+    ids = [int(i) for i in request.POST.getlist("change") if i.isdigit()]
+    changes = GrantChange.objects.filter(pk__in=ids, status=ChangeStatus.PENDING).select_related("grant")
+    approved, refused = [], []
+    for change in changes.order_by("proposed_at"):
+        try:
+            approve_grant_change(change=change, actor=page_actor(request))
+            approved.append(change.grant.identifier)
+        except PermissionDenied as exc:
+            refused.append(f"{change.grant.identifier}: {exc}")
+        except (ValidationError, RowError) as exc:
+            refused.append(f"{change.grant.identifier}: {'; '.join(getattr(exc, 'messages', [str(exc)]))}")
+    if approved:
+        text = ngettext("%(count)s change approved: %(ids)s.", "%(count)s changes approved: %(ids)s.", len(approved))
+        messages.success(request, text % {"count": len(approved), "ids": ", ".join(approved)})
+    for reason in refused:
+        messages.error(request, gettext("Not approved — %(reason)s") % {"reason": reason})
+    if not ids:
+        messages.info(request, gettext("Tick the changes to approve first."))
+    return redirect(f"{reverse('staff:queue')}#pending")
 
 
 @workspace_reader
@@ -502,21 +571,35 @@ def _report(slug):
     return REPORTS[slug]
 
 
+REPORT_PAGE_ROWS = 100  # a long report reads (and prints) page by page
+
+
+def _filters_only(params):
+    query = params.copy()
+    query.pop("page", None)
+    return query
+
+
 @workspace_reader
 def report_page(request, slug):
     report = _report(slug)
     table = report.build(request.GET)
     numeric = [c.kind in ("money", "count", "ratio") for c in table.columns]
+    page = Paginator(table.rows, REPORT_PAGE_ROWS).get_page(request.GET.get("page"))
+    query = _filters_only(request.GET).urlencode()
+    rows = [table.cells(r) for r in page.object_list]
     return render(
         request,
         "staff/report.html",
         {
             "report": report,
             "table": table,
-            "rows": table.text_rows(),
-            # The same cells, each with whether it is a figure (right-aligned) for the template.
-            "cells": [list(zip(r, numeric, strict=True)) for r in table.text_rows()],
-            "query": request.GET.urlencode(),
+            "rows": rows,
+            # The cells of this page, each with whether it is a figure (right-aligned) for the template.
+            "cells": [list(zip(r, numeric, strict=True)) for r in rows],
+            "page": page,
+            "query": query,
+            "page_query": f"{query}&page={page.number}" if query else f"page={page.number}",
             "filters": [(f, f.choices(), request.GET.get(f.name, "")) for f in report.filters],
         },
     )
@@ -524,4 +607,9 @@ def report_page(request, slug):
 
 @workspace_reader
 def report_download(request, slug, fmt):
-    return download(_report(slug).build(request.GET), fmt)
+    """The whole report, or with ?page=N the rows of that page of the report page (same filters)."""
+    table = _report(slug).build(request.GET)
+    if request.GET.get("page"):
+        page = Paginator(table.rows, REPORT_PAGE_ROWS).get_page(request.GET.get("page"))
+        table = dataclasses.replace(table, rows=list(page.object_list), slug=f"{table.slug}-page-{page.number}")
+    return download(table, fmt)

@@ -90,9 +90,10 @@ def test_a_grant_officers_year(browser, live_server, examples_dir):
     for field, value in {"identifier": "360G-KZ-HAND-0001", "title": "Development: Steppe",
                          "description": "Script development", "amount_awarded": "25000000.50",
                          "award_date": "2024-04-10", "recipient_name": "Steppe Films LLP",
-                         "recipient_id": "KZ-BIN-000000000100", "funder_name": "Ministry of Culture",
+                         "recipient_id": "KZ-BIN-240440012343", "funder_name": "Ministry of Culture",
                          "funder_id": "KZ-BIN-990740002222", "film_code": "KZ-2023-0001"}.items():
         page.fill(f"#id_{field}", value)
+    page.check("#id_new_recipient")  # not in the register yet: added on purpose (issue 13)
     page.click("button:has-text('Save for approval')")
     page.wait_for_selector("text=Not yet approved")
     assert page.locator("text=another grant officer must approve it").count() == 1

@@ -30,6 +30,7 @@ STAFF_EDITOR_ONLY = {
     "staff:grant-link",
     "staff:grant-withdraw",
     "staff:change-review",
+    "staff:changes-approve",
     "staff:cinema-new",
     "staff:upload",
 }
@@ -39,6 +40,7 @@ STAFF_READ = {
     "staff:films",
     "staff:film",
     "staff:organisations",
+    "staff:organisation-search",
     "staff:organisation",
     "staff:grants",
     "staff:grants-360giving",
@@ -60,6 +62,8 @@ SALES_PAGES = {
     "boxoffice:batch-records-csv": {"cinema_operator": 404, "auditor": 200},
     "boxoffice:upload": {"cinema_operator": 200, "auditor": 403},
     "boxoffice:alerts": {"cinema_operator": 403, "auditor": 200},
+    "boxoffice:format": {"cinema_operator": 200, "auditor": 200},
+    "boxoffice:template": {"cinema_operator": 200, "auditor": 200},
 }
 ROLES = ["anonymous", "cinema_operator", "auditor", "admin", "grant_officer"]
 PENDING_ID = "360G-PENDING-0001"
@@ -196,7 +200,7 @@ def _check_staff_get(role, name, response, where):
     elif role == "auditor":
         assert response.status_code == (200 if name in STAFF_READ else 403), where
     else:
-        expected = (302,) if name == "staff:change-review" else (200,)
+        expected = (302,) if name in ("staff:change-review", "staff:changes-approve") else (200,)
         assert response.status_code in expected, where
 
 

@@ -78,6 +78,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "public.context_processors.public",
+                "films.context_processors.roles",
             ],
         },
     },
@@ -112,7 +113,8 @@ STATICFILES_DIRS = [BASE_DIR / "static"] if (BASE_DIR / "static").exists() else 
 MEDIA_ROOT = env("MEDIA_ROOT", default=str(BASE_DIR / "media"))
 
 LOGIN_URL = "/accounts/login/"
-LOGIN_REDIRECT_URL = "/"
+# Staff land where their work is: the workspace, or an operator's sales batches (films.views_staff).
+LOGIN_REDIRECT_URL = "after-sign-in"
 
 # --- The tracker's own settings -------------------------------------------------------------
 # The country this deployment serves (registers.md, The country): ISO 3166-1 alpha-2. It fixes the home
@@ -123,6 +125,9 @@ except CountryError as exc:
     raise ImproperlyConfigured(str(exc)) from None
 TRACKER_COUNTRY = _country["TRACKER_COUNTRY"]
 HOME_CURRENCY = _country["HOME_CURRENCY"]
+
+# `load_demo` creates its documented sign-in accounts only where this is on (local and test settings).
+DEMO_ACCOUNTS = env.bool("DEMO_ACCOUNTS", default=False)
 # Share of gross that cinemas keep; metrics.md: default 0.55, overridable per film.
 EXHIBITOR_SHARE = Decimal(env("EXHIBITOR_SHARE", default="0.55"))
 # Largest sales file or API body accepted, in bytes. A bigger batch must be split.

@@ -4,3 +4,4 @@ from .base import env
 
 DEBUG = env.bool("DEBUG", default=True)
 SECRET_KEY = env("SECRET_KEY", default="local-development-only-not-secret")
+DEMO_ACCOUNTS = env.bool("DEMO_ACCOUNTS", default=True)

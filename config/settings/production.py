@@ -3,6 +3,7 @@ from .base import *  # noqa: F403
 from .base import env
 
 DEBUG = False
+DEMO_ACCOUNTS = False  # never the documented demo passwords here, whatever the environment says
 SECRET_KEY = env("SECRET_KEY")  # no default: refuse to start without it
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS")
 DATABASES = {"default": env.db("DATABASE_URL")}

@@ -158,3 +158,13 @@ def test_production_settings_pass_check_deploy(tmp_path):
     )
     assert result.returncode == 0, result.stderr + result.stdout
     assert "no issues" in result.stdout
+
+
+def test_the_film_form_reports_every_error_in_one_submit(client, registers, officer):
+    """Issue 13: not three round trips (year, then country, then genre)."""
+    client.force_login(officer)
+    response = client.post(reverse("staff:film-new"),
+                           {**FILM_POST, "year": "20x5", "countries": "Kazakhstan", "languages": "Kazakh"})
+    errors = response.context["form"].errors
+    assert {"year", "countries", "languages"} <= set(errors), errors
+    assert not Film.objects.filter(code=FILM_POST["film_code"]).exists()

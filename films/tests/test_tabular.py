@@ -46,3 +46,13 @@ def test_not_utf8_says_so_and_how_to_fix():
 def test_extra_values_are_flagged_on_the_row():
     _, rows = table(b"a,b\n1,2,3\n")
     assert "__extra__" in rows[0][1]
+
+
+def test_a_tab_delimited_file_is_told_about_its_delimiter():
+    """Issue 13: not 'the header lacks the required columns … (found: cinema_code transaction_id …)'."""
+    content = b"cinema_code\ttransaction_id\tkind\nKZ-C0001\tT1\tsale\n"
+    with pytest.raises(FileRejected) as exc:
+        read_csv(io.BytesIO(content), required=["cinema_code", "transaction_id", "kind"],
+                 known=["cinema_code", "transaction_id", "kind"], what="ticket-sales")
+    assert "separated by tabs" in str(exc.value) and "comma (,) or a semicolon (;)" in str(exc.value)
+    assert "lacks the required" not in str(exc.value)

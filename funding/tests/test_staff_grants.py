@@ -20,7 +20,8 @@ GRANT_POST = {
     "amount_awarded": "150000000.55",
     "award_date": "2024-03-01",
     "recipient_name": "Steppe Films LLP",
-    "recipient_id": "KZ-BIN-000000000001",
+    "recipient_id": "KZ-BIN-240440012343",
+    "new_recipient": "on",  # not in the example register: added on purpose (issue 13)
     "funder_name": "State Center for Support of National Cinema",
     "funder_id": "KZ-BIN-190340001111",
     "programme": "Feature films",

@@ -3,9 +3,11 @@ import tempfile
 import time
 from pathlib import Path
 
+from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
+from films.demo.accounts import DEMO_PASSWORD, ensure_demo_accounts
 from films.demo.generate import generate
 from films.models import Film
 
@@ -17,12 +19,29 @@ class Command(BaseCommand):
             "since the pilot).")
 
     def add_arguments(self, parser):
-        parser.add_argument("--if-empty", action="store_true", help="do nothing when films are already registered")
+        parser.add_argument("--if-empty", action="store_true", help="do not load the data again when films are "
+                            "already registered (the demo accounts are still made sure of)")
+        parser.add_argument("--no-accounts", action="store_true", help="load the data only, no demo accounts")
 
     def handle(self, *args, **opts):
         if opts["if_empty"] and Film.objects.exists():
             self.stdout.write("films already registered: demo not loaded again")
+        else:
+            self._load()
+        if not opts["no_accounts"]:
+            self._accounts()
+
+    def _accounts(self):
+        if not settings.DEMO_ACCOUNTS:
+            self.stdout.write("demo accounts not created: these settings do not allow them (DEMO_ACCOUNTS is off, "
+                              "as it always is with production settings); create real ones with createsuperuser")
             return
+        lines = ensure_demo_accounts()
+        self.stdout.write(f"demo accounts (password {DEMO_PASSWORD!r}), sign in at /en/accounts/login/:")
+        for line in lines:
+            self.stdout.write(line)
+
+    def _load(self):
         started = time.monotonic()
         with tempfile.TemporaryDirectory(prefix="tracker-demo-") as tmp:
             paths = generate(Path(tmp))
