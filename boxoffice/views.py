@@ -13,7 +13,6 @@ from django.views.decorators.http import require_http_methods
 from films import downloads
 from films.audit import Actor
 from films.choices import Door
-from films.downloads import csv_text
 from films.middleware import upload_limit
 from films.permissions import operated_cinema_ids, sales_batch_reader, sales_reporter, workspace_reader
 
@@ -172,7 +171,7 @@ def sales_template_csv(request):
     example = {n: e for n, _f, _m, e in FORMAT_FIELDS}
     if operated is not None:
         example["cinema_code"] = operated.code
-    response = HttpResponse(csv_text(FIELDS, [[example[n] for n in FIELDS]], numeric=["tickets", "amount"]),
+    response = HttpResponse(downloads.csv_text(FIELDS, [[example[n] for n in FIELDS]], numeric=["tickets", "amount"]),
                             content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = 'attachment; filename="ticket-sales-template.csv"'
     return response
