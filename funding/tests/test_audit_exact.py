@@ -9,7 +9,7 @@ from funding import exactjson
 from funding.models import Grant, GrantChange
 from funding.services import approve_grant_change, clean_grant, latest_version, propose_grant
 
-BIG = "12345678901234567.89"
+BIG = "987654321098765.43"
 
 
 @pytest.mark.django_db
@@ -42,7 +42,7 @@ def test_proposed_amounts_are_exact_in_the_change_and_its_audit_event(postgres_o
     assert outcome == "updated"
     assert GrantChange.objects.get(pk=change.pk).proposed["amountAwarded"] == Decimal(BIG)
     proposed = AuditEvent.objects.filter(action="propose", object_id=str(grant.pk)).latest("pk")
-    assert proposed.after["proposed"]["amountAwarded"] == BIG  # was 12345678901234568 through a float
+    assert proposed.after["proposed"]["amountAwarded"] == BIG  # a float would give 987654321098765.4
     approve_grant_change(change=change, actor=Actor(door=Door.PAGE, user=officer2))
     grant.refresh_from_db()
     assert grant.amount_awarded == Decimal(BIG)
