@@ -83,15 +83,27 @@ def record_change(*, actor: Actor, action: str, instance: models.Model, before: 
     before, after = jsonable(before), jsonable(after)
     if action == "update" and before == after:
         return None
+    event = _event(actor, action, instance, before, after, object_id)
+    event.save()
+    return event
+
+
+def record_changes(*, actor: Actor, action: str, changes: list[tuple[models.Model, dict | None, dict | None]]
+                   ) -> int:
+    """Append one audit event per (instance, before, after) that changed, in one INSERT: for imports that
+    change many records at once. Returns how many were written."""
+    events = []
+    for instance, before, after in changes:
+        before, after = jsonable(before), jsonable(after)
+        if action == "update" and before == after:
+            continue
+        events.append(_event(actor, action, instance, before, after, None))
+    AuditEvent.objects.bulk_create(events, batch_size=1000)
+    return len(events)
+
+
+def _event(actor: Actor, action: str, instance: models.Model, before, after, object_id: str | None) -> AuditEvent:
     user = actor.user if getattr(actor.user, "is_authenticated", False) else None
-    return AuditEvent.objects.create(
-        actor=user,
-        actor_label=actor.display,
-        door=actor.door,
-        action=action,
-        object_type=instance._meta.label_lower,
-        object_id=object_id or str(instance.pk),
-        object_repr=str(instance)[:300],
-        before=before,
-        after=after,
-    )
+    return AuditEvent(actor=user, actor_label=actor.display, door=actor.door, action=action,
+                      object_type=instance._meta.label_lower, object_id=object_id or str(instance.pk),
+                      object_repr=str(instance)[:300], before=before, after=after)

@@ -8,9 +8,10 @@ from typing import BinaryIO
 
 from django.db import transaction
 from django.db.models import Max, Q
+from django.db.models.signals import post_save
 from django.utils import timezone
 
-from .audit import Actor, record_change, snapshot
+from .audit import Actor, record_change, record_changes, snapshot
 from .choices import FilmKind, FilmStatus
 from .importing import RegisterImportReport, RowError
 from .models import Country, Film, FilmStatusChange, Genre, Language, Organisation, OrganisationAlias
@@ -259,32 +260,43 @@ def mark_released_by_sales(*, first_screening_days: dict[int, datetime.date], ac
     Called inside the import's transaction with each touched film's earliest screening day in the batch.
     Returns the ids of films whose status or date changed.
     """
-    changed = []
-    films = Film.objects.select_for_update().filter(pk__in=first_screening_days).filter(
+    films = list(Film.objects.select_for_update().filter(pk__in=first_screening_days).filter(
         ~Q(status=FilmStatus.RELEASED) | Q(release_date__isnull=True) | Q(release_date__gt=min(
-            first_screening_days.values())))
+            first_screening_days.values()))))
+    # Set-based: a country's first historical load releases hundreds of films in one import.
+    latest = dict(FilmStatusChange.objects.filter(film__in=films).values("film")
+                  .annotate(on=Max("changed_on")).values_list("film", "on"))
+    user, now = _user(actor), timezone.now()
+    changed, status_changes, audit = [], [], []
     for film in films:
         day = first_screening_days[film.pk]
         before = snapshot(film)
         if film.release_date is None or film.release_date > day:
             film.release_date = day
-            film.save(update_fields=["release_date", "updated_at"])
         if film.status != FilmStatus.RELEASED:
             # Loading past sales for a film registered since (the first load of a country's history does
             # exactly that) must not put the release before the registration in the timeline, which would
             # then end on a status the film no longer has: the change is dated when the tracker learned it,
             # and the release date keeps the first screening.
-            latest = film.status_changes.aggregate(on=Max("changed_on"))["on"]
             on, why = day, reason
-            if latest is not None and latest > day:
-                on, why = latest, f"{reason}; first screening {day.isoformat()}"
-            change_film_status(film=film, status=FilmStatus.RELEASED, actor=actor, reason=why,
-                               changed_on=on, audit=False)
+            if latest.get(film.pk) is not None and latest[film.pk] > day:
+                on, why = latest[film.pk], f"{reason}; first screening {day.isoformat()}"
+            status_changes.append(FilmStatusChange(film=film, status=FilmStatus.RELEASED,
+                                                   previous_status=film.status, changed_on=on, reason=why,
+                                                   recorded_by=user))
+            film.status = FilmStatus.RELEASED
         after = snapshot(film)
         if after != before:
-            record_change(actor=actor, action="update", instance=film, before=before, after=after)
-            changed.append(film.pk)
-    return changed
+            film.updated_at = now
+            changed.append(film)
+            audit.append((film, before, after))
+    Film.objects.bulk_update(changed, ["release_date", "status", "updated_at"], batch_size=500)
+    FilmStatusChange.objects.bulk_create(status_changes, batch_size=500)
+    record_changes(actor=actor, action="update", changes=audit)
+    if changed:  # bulk writes send no post_save: one, for the receivers (the public cache's register version)
+        post_save.send(sender=Film, instance=changed[0], created=False, update_fields=["status"], raw=False,
+                       using="default")
+    return [film.pk for film in changed]
 
 
 def import_films(*, stream: BinaryIO, actor: Actor) -> RegisterImportReport:
