@@ -233,7 +233,7 @@ def test_an_over_long_title_in_a_grants_csv_is_refused(db):
     row = f"G-1,{'t' * 10_000},d,KZT,100,2024-01-01,KZ-1,Rec,KZ-2,Fund\n"
     report = import_grants(stream=io.BytesIO((header + row).encode()), actor=Actor.command("test"))
     [problem] = report.summary()["problems"]
-    assert problem["field"] == "title" and "at most 500 are kept" in problem["reason"]
+    assert problem["field"] == "Title" and "at most 500 are kept" in problem["reason"]
 
 
 # --- 3. Spreadsheet formulas in downloads ------------------------------------------------------------------
