@@ -21,15 +21,14 @@ from boxoffice.api.views import CinemaViewSet, RegionViewSet
 from funding import exactjson
 from funding.api.views import (
     FilmMetricsViewSet,
-    FilmViewSet,
     FunderViewSet,
-    GrantViewSet,
     OrganisationViewSet,
     ProgrammeViewSet,
 )
 from funding.exports import grants_package
 from funding.selectors import metrics_as_of
 
+from . import flat
 from .reports import REPORTS
 
 
@@ -39,6 +38,9 @@ class Dataset:
     title: str
     rows: Callable[[], list[dict]]
     as_of: Callable[[], dict]
+    # A flat table's columns, in order, each defined; None for a table in the API's shape (its columns are
+    # those of the flattened rows, defined in dictionary.API_COLUMNS).
+    columns: list | None = None
 
 
 def _table(viewset) -> Callable[[], list[dict]]:
@@ -61,9 +63,13 @@ def _report(name) -> tuple[Callable, Callable]:
 DATASETS: dict[str, Dataset] = {
     d.name: d
     for d in [
-        Dataset("films", _("Films, with release state and figures"), _table(FilmViewSet), _metrics_as_of),
+        Dataset("films", _("Films, with release state and figures (one row per film)"), flat.film_rows,
+                _metrics_as_of, flat.FILM_COLUMNS),
         Dataset("film-metrics", _("Per-film figures"), _table(FilmMetricsViewSet), _metrics_as_of),
-        Dataset("grants", _("Published grants"), _table(GrantViewSet), _metrics_as_of),
+        Dataset("grants", _("Published grants, with what was paid out (one row per grant)"), flat.grant_rows,
+                _metrics_as_of, flat.GRANT_COLUMNS),
+        Dataset("disbursements", _("Disbursements and recoveries (one row per payment)"),
+                flat.disbursement_rows, _metrics_as_of, flat.DISBURSEMENT_COLUMNS),
         Dataset("funders", _("Funders"), _table(FunderViewSet), _metrics_as_of),
         Dataset("programmes", _("Programmes"), _table(ProgrammeViewSet), _metrics_as_of),
         Dataset(
@@ -80,6 +86,8 @@ DATASETS: dict[str, Dataset] = {
                 ("funded-vs-released", _("Funded vs released, by cohort year")),
                 ("funding-by-year", _("Funding by award year")),
                 ("box-office-by-year", _("Box office by year, domestic vs foreign")),
+                ("delivery", _("Delivery of funded films: overdue, late, paid out, repaid")),
+                ("overdue-recipients", _("Recipients with overdue obligations")),
             ]
         ],
     ]
@@ -118,15 +126,25 @@ def flatten(row: dict, prefix: str = "") -> dict:
     return out
 
 
-def as_csv(rows: list[dict]) -> str:
-    flat = [flatten(r) for r in rows]
-    columns: list[str] = []
-    for r in flat:
-        columns.extend(c for c in r if c not in columns)
+def csv_columns(rows: list[dict], columns: list | None = None) -> list[str]:
+    if columns is not None:
+        return [c.name for c in columns]
+    names: list[str] = []
+    for r in rows:
+        names.extend(c for c in flatten(r) if c not in names)
+    return names
+
+
+def as_csv(rows: list[dict], columns: list | None = None, *, bom: bool = False) -> str:
+    """The rows as CSV; a flat table's header is its declared columns, even with no rows. With bom, a
+    UTF-8 byte-order mark first, so that spreadsheet programs read Cyrillic and Kazakh letters right."""
+    names = csv_columns(rows, columns)
     out = io.StringIO()
-    writer = csv.DictWriter(out, fieldnames=columns, lineterminator="\n", restval="")
+    if bom:
+        out.write("\ufeff")
+    writer = csv.DictWriter(out, fieldnames=names, lineterminator="\n", restval="")
     writer.writeheader()
-    writer.writerows(flat)
+    writer.writerows(flatten(r) for r in rows)
     return out.getvalue()
 
 
@@ -139,3 +157,31 @@ def grants_360() -> str:
     package = grants_package()
     package["license"] = settings.OPEN_DATA_LICENCE_URL
     return exactjson.dumps(package, indent=1)
+
+
+def as_zip(*, bom: bool = False) -> tuple[bytes, str]:
+    """Every dataset as CSV and JSON, the 360Giving package and the data dictionary in one zip, with a
+    README giving its "as of" moment (the one of the figures, the same in each JSON file)."""
+    import zipfile
+
+    from .dictionary import dictionary_rows
+
+    as_of = {k: _iso(v) for k, v in metrics_as_of().items()}
+    stamp = as_of.get("computed_at") or ""
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as z:
+        for dataset in DATASETS.values():
+            rows = dataset.rows()
+            z.writestr(f"{dataset.name}.csv", as_csv(rows, dataset.columns, bom=bom))
+            z.writestr(f"{dataset.name}.json", as_json(dataset, rows))
+        z.writestr("grants-360giving.json", grants_360())
+        z.writestr("data-dictionary.csv", as_csv(dictionary_rows(), bom=bom))
+        z.writestr("README.txt", "\n".join([
+            "Film funding tracker: open data",
+            f"As of: last ticket sale included {as_of.get('last_sale_at') or '-'}; figures computed {stamp or '-'}",
+            f"Generated: {timezone.now().isoformat()}",
+            f"Licence: {settings.OPEN_DATA_LICENCE} {settings.OPEN_DATA_LICENCE_URL}",
+            "Every column is defined in data-dictionary.csv.",
+            "",
+        ]))
+    return buf.getvalue(), stamp
