@@ -116,7 +116,7 @@ class ReportFilterForm(forms.Form):
     a programme by its title or id. A value that names nothing is an error, never "no filter"."""
 
     funder = StrictCodeField(queryset=public_funders(), to_field_name="identifier", required=False,
-                             label=_("Funder"))
+                             label=_("Funder"), empty_label=_("All funders"))
     funder_id = forms.IntegerField(min_value=0, max_value=MAX_ID, required=False, label=_("Funder (id)"))
     programme = forms.CharField(required=False, max_length=300, label=_("Programme title"))
     programme_id = forms.IntegerField(min_value=0, max_value=MAX_ID, required=False, label=_("Programme (id)"))

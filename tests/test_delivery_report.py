@@ -29,6 +29,10 @@ def days_ago(n: int) -> datetime.date:
 
 @pytest.fixture
 def scenario(db):
+    build_scenario()
+
+
+def build_scenario():
     """Eight films, each chosen for one rule of the report; dates relative to today."""
     cache.clear()
     fund = Organisation.objects.create(identifier="KZ-BIN-000000000001", name="Film Fund")
