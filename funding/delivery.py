@@ -123,7 +123,7 @@ class DeliveryReport:
         return sorted(out, key=lambda e: (-e["disbursed"], -e["awarded"], e["recipient"].name))
 
 
-def repayment_by_grant(grant_ids, today: datetime.date) -> dict[int, dict]:
+def repayment_by_grant(grants: list[Grant], today: datetime.date) -> dict[int, dict]:
     """Per grant: repayable, repaid, outstanding and the outstanding amount past its due date.
 
     The one place the delivery report reads repayable support. The registers do not record it yet
@@ -162,7 +162,8 @@ def delivery_report(*, funder_id=None, programme_id=None, today: datetime.date |
     grants = published_home_grants(funder_id=funder_id, programme_id=programme_id)
     if film_id is not None:
         grants = grants.filter(film_id=film_id)
-    grants = list(grants.select_related("recipient").order_by("film_id", "award_date", "identifier"))
+    grants = list(grants.select_related("recipient").prefetch_related("disbursements")
+                  .order_by("film_id", "award_date", "identifier"))
     by_film: dict[int, list[Grant]] = defaultdict(list)
     for g in grants:
         by_film[g.film_id].append(g)
@@ -174,7 +175,7 @@ def delivery_report(*, funder_id=None, programme_id=None, today: datetime.date |
                                                          currency=settings.HOME_CURRENCY)
                              .values_list("grant_id", "amount")):
         paid[grant_id] += amount
-    repayment = repayment_by_grant([g.pk for g in grants], today)
+    repayment = repayment_by_grant(grants, today)
     since = _status_since(film_ids)
     last_change = _last_change(film_ids)
     rows = []

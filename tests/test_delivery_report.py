@@ -197,7 +197,7 @@ def test_the_repayment_columns_are_read_in_one_place(scenario, monkeypatch):
 
     grant = Grant.objects.get(identifier="360G-T-001")
 
-    def fake(grant_ids, today):
+    def fake(grants, today):
         return {grant.pk: {"repayable": Decimal("10.00"), "repaid": Decimal("4.00"),
                            "outstanding": Decimal("6.00"), "repayment_overdue": Decimal("6.00")}}
 
