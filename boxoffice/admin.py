@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from films.admin_audit import AuditedAdmin
+from films.admin_audit import AuditedAdmin, ReadOnlyAdmin
 
 from .models import Anomaly, BatchRecord, Cinema, CinemaApiToken, DailySales, ImportBatch, Screen
 
@@ -8,6 +8,9 @@ from .models import Anomaly, BatchRecord, Cinema, CinemaApiToken, DailySales, Im
 class ScreenInline(admin.TabularInline):
     model = Screen
     extra = 0
+    can_delete = False  # screenings name their screen
+
+
 
 
 @admin.register(Cinema)
@@ -15,21 +18,25 @@ class CinemaAdmin(AuditedAdmin, admin.ModelAdmin):
     list_display = ["code", "name", "region", "city", "chain", "connected_since"]
     list_filter = ["region", "chain", ("connected_since", admin.EmptyFieldListFilter)]
     search_fields = ["code", "name", "city", "chain"]
-    filter_horizontal = ["operators"]
     inlines = [ScreenInline]
+    # Tying an operator to a cinema grants upload rights for its sales: `manage.py cinema_operator add|remove`
+    # does it through an audited service; here it is shown only.
+    readonly_fields = ["operator_names"]
+    exclude = ["operators"]
 
+    @admin.display(description="operators (manage.py cinema_operator)")
+    def operator_names(self, obj):
+        return ", ".join(u.get_username() for u in obj.operators.order_by("username")) or "—"
 
-class ReadOnlyAdmin(admin.ModelAdmin):
-    """Sales data changes only through imports, so that every figure traces back to a batch."""
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
+    def get_readonly_fields(self, request, obj=None):
+        # Sales name the cinema by its code: a code once in use stays.
+        return [*self.readonly_fields, "code"] if obj is not None else self.readonly_fields
 
     def has_delete_permission(self, request, obj=None):
-        return False
+        return False  # sales, batches and tokens point at the cinema
+
+
+# Sales data (ReadOnlyAdmin) changes only through imports, so that every figure traces back to a batch.
 
 
 @admin.register(ImportBatch)

@@ -7,6 +7,9 @@ from decimal import Decimal
 from django.db import transaction
 from django.db.models import Count, Max, Q, Sum
 
+from films.choices import RecomputeReason
+from films.outbox import request_recompute
+
 from .choices import TransactionKind
 from .models import DailySales, SummaryDiscrepancy, TicketTransaction
 from .storing import screening_day
@@ -63,8 +66,6 @@ def verify_daily_summaries(*, repair: bool = True) -> int:
             else:
                 stored[key].delete()
     if found and repair:
-        from .services import request_recompute
-
-        transaction.on_commit(lambda: request_recompute(
-            batch_id=None, film_ids=sorted({k[0] for k in set(truth) | set(stored)})))
+        request_recompute(film_ids={k[0] for k in set(truth) | set(stored)}, reason=RecomputeReason.SUMMARY_REPAIR,
+                          detail=f"{found} daily summaries repaired")
     return found

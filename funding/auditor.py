@@ -18,7 +18,10 @@ from decimal import Decimal
 from django.conf import settings
 from django.db.models import Max
 from django.utils import timezone
+from django.utils.functional import lazy
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext_noop as N_
 
 from boxoffice.choices import AnomalyKind
 from boxoffice.staff_selectors import cinema_completeness, flagged_anomalies, last_sale_included
@@ -27,8 +30,18 @@ from films.models import Film, Organisation
 from films.tables import COUNT, DATE, MOMENT, MONEY, RATIO, Column, Table, in_english
 
 from .metrics import _ratio
-from .models import FilmMetrics, Grant, Programme
+from .models import FilmMetrics, Grant, MetricsDiscrepancy, Programme
 from .selectors import funded_vs_released, is_released
+
+
+def _in_home(text: str):
+    """A label or note naming the home currency: translated, then the currency put in, when it is shown."""
+    return lazy(lambda: gettext(text) % {"currency": settings.HOME_CURRENCY}, str)()
+
+
+def home_key(prefix: str) -> str:
+    """A CSV column naming the home currency: awarded_kzt in Kazakhstan (as always), awarded_kgs in Kyrgyzstan."""
+    return f"{prefix}_{settings.HOME_CURRENCY.lower()}"
 
 
 @dataclass(frozen=True)
@@ -115,10 +128,10 @@ def funded_vs_released_table(params) -> Table:
         columns=[
             Column("year", _("Cohort year")),
             Column("films_funded", _("Films funded"), COUNT),
-            Column("awarded", _("Awarded, KZT"), MONEY),
+            Column("awarded", _in_home(N_("Awarded, %(currency)s")), MONEY),
             Column("films_released", _("Films released"), COUNT),
             Column("released_share", _("Released share"), RATIO),
-            Column("gross", _("Gross, KZT"), MONEY),
+            Column("gross", _in_home(N_("Gross, %(currency)s")), MONEY),
             Column("return_on_funding", _("Return on funding"), RATIO),
         ],
         rows=[
@@ -135,7 +148,8 @@ def funded_vs_released_table(params) -> Table:
         ],
         as_of=report.as_of_sale,
         filters=_described(params, [FUNDER, PROGRAMME, COHORT]),
-        note=_("metrics.md: cohort = award year of the film's earliest KZT grant; only approved grants count."),
+        note=_in_home(N_("metrics.md: cohort = award year of the film's earliest %(currency)s grant; only approved "
+                         "grants count.")),
     )
 
 
@@ -188,8 +202,8 @@ def stalled_projects_table(params, today: datetime.date | None = None) -> Table:
                 "planned_release": film.planned_release,
                 "last_status_change": last_change,
                 "days_since_change": (today - last_change).days,
-                "awarded_kzt": m.awarded_kzt if m else Decimal("0.00"),
-                "disbursed_kzt": Decimal((m.disbursed if m else {}).get(settings.HOME_CURRENCY, "0.00")),
+                home_key("awarded"): m.awarded_kzt if m else Decimal("0.00"),
+                home_key("disbursed"): Decimal((m.disbursed if m else {}).get(settings.HOME_CURRENCY, "0.00")),
                 "reasons": "; ".join(reasons),
             }
         )
@@ -203,8 +217,8 @@ def stalled_projects_table(params, today: datetime.date | None = None) -> Table:
             Column("planned_release", _("Planned release"), DATE),
             Column("last_status_change", _("Last status change"), DATE),
             Column("days_since_change", _("Days since change"), COUNT),
-            Column("awarded_kzt", _("Awarded, KZT"), MONEY),
-            Column("disbursed_kzt", _("Disbursed, KZT"), MONEY),
+            Column(home_key("awarded"), _in_home(N_("Awarded, %(currency)s")), MONEY),
+            Column(home_key("disbursed"), _in_home(N_("Disbursed, %(currency)s")), MONEY),
             Column("reasons", _("Why stalled")),
         ],
         rows=rows,
@@ -221,7 +235,7 @@ def stalled_projects_table(params, today: datetime.date | None = None) -> Table:
 
 
 def return_on_funding_table(params) -> Table:
-    """Films with KZT funding ranked by return on funding (gross / awarded), with funding per admission."""
+    """Films with home-currency funding ranked by return on funding (gross / awarded), with funding per admission."""
     qs = FilmMetrics.objects.select_related("film").filter(awarded_kzt__gt=0)
     if _int(params, "cohort"):
         qs = qs.filter(cohort_year=_int(params, "cohort"))
@@ -232,7 +246,7 @@ def return_on_funding_table(params) -> Table:
             "film_code": m.film.code,
             "title": in_english(m.film, "display_title"),
             "cohort_year": m.cohort_year,
-            "awarded_kzt": m.awarded_kzt,
+            home_key("awarded"): m.awarded_kzt,
             "gross": m.gross,
             "admissions": m.admissions,
             "return_on_funding": m.return_on_funding,
@@ -249,20 +263,20 @@ def return_on_funding_table(params) -> Table:
             Column("film_code", _("Film")),
             Column("title", _("Title")),
             Column("cohort_year", _("Cohort")),
-            Column("awarded_kzt", _("Awarded, KZT"), MONEY),
-            Column("gross", _("Gross, KZT"), MONEY),
+            Column(home_key("awarded"), _in_home(N_("Awarded, %(currency)s")), MONEY),
+            Column("gross", _in_home(N_("Gross, %(currency)s")), MONEY),
             Column("admissions", _("Admissions"), COUNT),
             Column("return_on_funding", _("Return on funding"), RATIO),
             Column("net_return_on_funding", _("Net return on funding"), RATIO),
-            Column("funding_per_admission", _("Funding per admission, KZT"), MONEY),
+            Column("funding_per_admission", _in_home(N_("Funding per admission, %(currency)s")), MONEY),
         ],
         rows=rows,
         as_of=_funding_stamp(),
         filters=_described(params, [COHORT]),
-        note=_(
-            "metrics.md: return on funding = gross / awarded (KZT grants); funding per admission = "
+        note=_in_home(N_(
+            "metrics.md: return on funding = gross / awarded (%(currency)s grants); funding per admission = "
             "awarded / admissions, empty without admissions."
-        ),
+        )),
     )
 
 
@@ -270,7 +284,7 @@ def return_on_funding_table(params) -> Table:
 
 
 def recipients_table(params) -> Table:
-    """Each recipient organisation: grants, films, releases, gross and its share of all KZT funding."""
+    """Each recipient organisation: grants, films, releases, gross and its share of all home-currency funding."""
     home = settings.HOME_CURRENCY
     grants = Grant.objects.published().select_related("recipient")
     if _int(params, "funder"):
@@ -301,7 +315,7 @@ def recipients_table(params) -> Table:
                 "grants": p["grants"],
                 "films": len(p["films"]),
                 "films_released": sum(1 for f in p["films"] if is_released(film_objs[f], metrics.get(f))),
-                "awarded_kzt": awarded_home,
+                home_key("awarded"): awarded_home,
                 "awarded_other": "; ".join(
                     f"{c} {v:.2f}" for c, v in sorted(p["awarded"].items()) if c != home
                 ),
@@ -309,7 +323,7 @@ def recipients_table(params) -> Table:
                 "share_of_funding": _ratio(awarded_home, total_home),
             }
         )
-    rows.sort(key=lambda r: (-r["awarded_kzt"], r["recipient"]))
+    rows.sort(key=lambda r: (-r[home_key("awarded")], r["recipient"]))
     return Table(
         slug="recipients",
         title=_("Recipients"),
@@ -318,15 +332,16 @@ def recipients_table(params) -> Table:
             Column("grants", _("Grants"), COUNT),
             Column("films", _("Films"), COUNT),
             Column("films_released", _("Films released"), COUNT),
-            Column("awarded_kzt", _("Awarded, KZT"), MONEY),
+            Column(home_key("awarded"), _in_home(N_("Awarded, %(currency)s")), MONEY),
             Column("awarded_other", _("Awarded, other currencies")),
-            Column("gross", _("Gross of their films, KZT"), MONEY),
-            Column("share_of_funding", _("Share of all KZT funding"), RATIO),
+            Column("gross", _in_home(N_("Gross of their films, %(currency)s")), MONEY),
+            Column("share_of_funding", _in_home(N_("Share of all %(currency)s funding")), RATIO),
         ],
         rows=rows,
         as_of=_funding_stamp(all_films),
         filters=_described(params, [FUNDER, PROGRAMME]),
-        note=_("Totals are never added across currencies; the share is of all approved KZT grants shown."),
+        note=_in_home(N_("Totals are never added across currencies; the share is of all approved %(currency)s "
+                         "grants shown.")),
     )
 
 
@@ -440,6 +455,38 @@ def unlinked_grants_table(params) -> Table:
     )
 
 
+def metrics_discrepancies_table(params) -> Table:
+    rows = [
+        {
+            "found_at": d.found_at,
+            "film_code": d.film.code,
+            "fields": ", ".join(d.fields),
+            "stored": ", ".join(f"{f}={(d.stored or {}).get(f, '—')}" for f in d.fields),
+            "expected": ", ".join(f"{f}={d.recomputed.get(f)}" for f in d.fields),
+            "repaired": d.repaired,
+        }
+        for d in MetricsDiscrepancy.objects.select_related("film")[:5000]
+    ]
+    return Table(
+        slug="metrics-discrepancies",
+        title=_("Stored metrics that disagreed with a full recompute"),
+        columns=[
+            Column("found_at", _("Found"), MOMENT),
+            Column("film_code", _("Film")),
+            Column("fields", _("Figures")),
+            Column("stored", _("Stored figures")),
+            Column("expected", _("Recomputed figures")),
+            Column("repaired", _("Repaired")),
+        ],
+        rows=rows,
+        as_of=None,
+        filters={},
+        note=_("The nightly check recomputes every film's metrics from its grants and daily box office; a film "
+               "listed here showed other figures than it should have (a recompute that never ran), and was "
+               "then repaired. A film whose change was still waiting to be recomputed is not listed."),
+    )
+
+
 @dataclass(frozen=True)
 class Report:
     slug: str
@@ -460,5 +507,6 @@ REPORTS = {
         Report("data-completeness", _("Data completeness per cinema"), completeness_table, [REGION]),
         Report("anomalies", _("Anomalies"), anomalies_table, [KIND]),
         Report("unlinked-grants", _("Unlinked grants"), unlinked_grants_table, [FUNDER]),
+        Report("metrics-discrepancies", _("Metrics discrepancies"), metrics_discrepancies_table, []),
     ]
 }

@@ -21,7 +21,7 @@ from films.models import Film, FilmStatusChange
 
 from .choices import DisbursementKind
 from .models import Disbursement, FilmMetrics, Grant
-from .selectors import is_released, published_home_grants
+from .selectors import is_released, published_home_grants, repayment_of
 
 COLUMNS = ["film_code", "title", "status", "status_since", "planned_release", "release_date", "days_overdue",
            "days_late", "stalled", "awarded", "disbursed", "repayable", "repaid", "outstanding",
@@ -126,15 +126,22 @@ class DeliveryReport:
 def repayment_by_grant(grants: list[Grant], today: datetime.date) -> dict[int, dict]:
     """Per grant: repayable, repaid, outstanding and the outstanding amount past its due date.
 
-    The one place the delivery report reads repayable support. The registers do not record it yet
-    (`repayable_amount` / `repayable_due_date` on grants are being added), so every grant answers None
-    and the report's repayment columns stay empty; once they exist, this reads them.
+    The one place the delivery report reads repayable support, through the registers' own computation
+    (funding.selectors.repayment_of), so the report, the grant pages and the API cannot disagree. Grants with
+    nothing repayable are left out; a film none of whose grants is repayable has empty repayment columns.
     """
-    return {}
+    out = {}
+    for grant in grants:
+        repayment = repayment_of(grant, today)
+        if repayment is not None:
+            out[grant.pk] = {"repayable": repayment.repayable, "repaid": repayment.repaid,
+                             "outstanding": repayment.outstanding, "repayment_overdue": repayment.overdue}
+    return out
 
 
 def _status_since(film_ids) -> dict[int, datetime.date]:
-    """The date each film entered its current status: its latest status change to that status."""
+    """The date each film entered its current status: its latest status change to that status (registers
+    date status changes by the register's status_since)."""
     out: dict[int, datetime.date] = {}
     statuses = dict(Film.objects.filter(pk__in=film_ids).values_list("pk", "status"))
     for film_id, status, changed_on in (FilmStatusChange.objects.filter(film_id__in=film_ids)
@@ -190,7 +197,7 @@ def delivery_report(*, funder_id=None, programme_id=None, today: datetime.date |
         days_late = None
         if released and planned and film.release_date:
             days_late = max(0, (film.release_date - planned).days)
-        changed = getattr(film, "status_since", None) or last_change.get(film_id)
+        changed = last_change.get(film_id)
         stalled = (not released and not abandoned and changed is not None
                    and (today - changed).days >= STALLED_AFTER_DAYS)
         money: dict[str, Decimal | None] = {}
@@ -201,7 +208,7 @@ def delivery_report(*, funder_id=None, programme_id=None, today: datetime.date |
                       for g in film_grants if g.recipient_id}
         rows.append(DeliveryRow(
             film_id=film_id, film_code=film.code, title=film.title, status=film.status,
-            status_since=getattr(film, "status_since", None) or since.get(film_id),
+            status_since=since.get(film_id),
             planned_release=planned, release_date=film.release_date, released=released,
             days_overdue=days_overdue, days_late=days_late, stalled=stalled,
             awarded=sum((g.amount_awarded for g in film_grants), ZERO),

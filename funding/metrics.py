@@ -9,6 +9,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from boxoffice.selectors import film_box_office_totals
+from films import limits
 from films.models import Film
 
 from .choices import DisbursementKind
@@ -21,19 +22,19 @@ RATIO = Decimal("0.000000000001")
 def _ratio(numerator: Decimal, denominator: Decimal) -> Decimal | None:
     if not denominator:
         return None
-    return (Decimal(numerator) / Decimal(denominator)).quantize(RATIO, rounding=ROUND_HALF_UP)
+    ratio = Decimal(numerator) / Decimal(denominator)
+    if abs(ratio) >= limits.MAX_STORED_RATIO:
+        # A gross a trillion times a (tiny) grant: no meaningful figure, and more than its column holds.
+        return None
+    return ratio.quantize(RATIO, rounding=ROUND_HALF_UP)
 
 
 def _money(value) -> Decimal:
     return Decimal(value or 0).quantize(CENT, rounding=ROUND_HALF_UP)
 
 
-@transaction.atomic
-def recompute_film_metrics(film_ids) -> list[FilmMetrics]:
-    """Recompute and store the metrics of these films. Idempotent: the same inputs give the same row."""
-    films = {f.pk: f for f in Film.objects.filter(pk__in=list(film_ids))}
-    if not films:
-        return []
+def compute_film_metrics(films: dict[int, Film]) -> dict[int, dict]:
+    """The stored figures these films should have now, without storing them (FilmMetrics field: value)."""
     home = settings.HOME_CURRENCY
     awarded: dict[int, dict[str, Decimal]] = defaultdict(lambda: defaultdict(Decimal))
     cohort: dict[int, int] = {}
@@ -49,8 +50,7 @@ def recompute_film_metrics(film_ids) -> list[FilmMetrics]:
                                             .values_list("grant__film_id", "currency", "amount", "kind")):
         disbursed[film_id][currency] += -amount if kind == DisbursementKind.RECOVERY else amount
     box = film_box_office_totals(films)
-    now = timezone.now()
-    out = []
+    out = {}
     for film_id, film in films.items():
         b = box.get(film_id, {})
         gross = _money(b.get("gross"))
@@ -58,7 +58,7 @@ def recompute_film_metrics(film_ids) -> list[FilmMetrics]:
         awarded_home = _money(awarded[film_id].get(home))
         share = film.effective_exhibitor_share
         net = _money(gross * (1 - share))
-        metrics, _ = FilmMetrics.objects.update_or_create(film_id=film_id, defaults={
+        out[film_id] = {
             "awarded": {c: str(_money(v)) for c, v in sorted(awarded[film_id].items())},
             "disbursed": {c: str(_money(v)) for c, v in sorted(disbursed[film_id].items())},
             "awarded_kzt": awarded_home,
@@ -73,10 +73,24 @@ def recompute_film_metrics(film_ids) -> list[FilmMetrics]:
             "net_return_on_funding": _ratio(net, awarded_home),
             "funding_per_admission": _money(awarded_home / admissions) if admissions else None,
             "last_sale_at": b.get("last_sale_at"),
-            "computed_at": now,
-        })
-        out.append(metrics)
+        }
     return out
+
+
+def films_by_id(film_ids) -> dict[int, Film]:
+    # In key order: two recomputes of overlapping films then lock their metrics rows in the same order.
+    return {f.pk: f for f in Film.objects.filter(pk__in=list(film_ids)).order_by("pk")}
+
+
+@transaction.atomic
+def recompute_film_metrics(film_ids) -> list[FilmMetrics]:
+    """Recompute and store the metrics of these films. Idempotent: the same inputs give the same row."""
+    films = films_by_id(film_ids)
+    if not films:
+        return []
+    now = timezone.now()
+    return [FilmMetrics.objects.update_or_create(film_id=film_id, defaults={**values, "computed_at": now})[0]
+            for film_id, values in compute_film_metrics(films).items()]
 
 
 def recompute_all_metrics(chunk: int = 500) -> int:

@@ -1,20 +1,17 @@
 """Rendering reports as files: the command, the pages' downloads and the API share these."""
 from __future__ import annotations
 
-import csv
-import io
 import json
+
+from films import downloads
 
 from .selectors import REPORT_COLUMNS, FundedVsReleased
 
 
 def funded_vs_released_csv(report: FundedVsReleased) -> str:
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(REPORT_COLUMNS)
-    for row in report.as_json():
-        writer.writerow(["" if row[c] is None else row[c] for c in REPORT_COLUMNS])
-    return out.getvalue()
+    # Every column but the year is a figure; the year row "all" is text.
+    return downloads.csv_text(REPORT_COLUMNS, ([row[c] for c in REPORT_COLUMNS] for row in report.as_json()),
+                              numeric=REPORT_COLUMNS)
 
 
 def funded_vs_released_json(report: FundedVsReleased) -> str:
@@ -22,15 +19,12 @@ def funded_vs_released_json(report: FundedVsReleased) -> str:
 
 
 def delivery_csv(report) -> str:
-    """The delivery report's rows, metrics.md's columns in order; empty cells for null, true/false."""
-    from .delivery import COLUMNS
+    """The delivery report's rows, metrics.md's columns in order; empty cells for null, true/false, through the
+    one download writer."""
+    from .delivery import COLUMNS, MONEY_COLUMNS
 
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(COLUMNS)
-    for row in report.as_json():
-        writer.writerow([_cell(row[c]) for c in COLUMNS])
-    return out.getvalue()
+    rows = ([_cell(row[c]) for c in COLUMNS] for row in report.as_json())
+    return downloads.csv_text(COLUMNS, rows, numeric=[*MONEY_COLUMNS, "days_overdue", "days_late"])
 
 
 def _cell(value):

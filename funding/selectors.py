@@ -110,6 +110,46 @@ def is_released(film: Film, metrics: FilmMetrics | None, today=None) -> bool:
     return film.is_released(today) or (metrics is not None and metrics.sales_count > 0)
 
 
+@dataclass(frozen=True)
+class Repayment:
+    """What a repayable grant (360Giving extension `repayable`) owes: registers.md, Repayable support."""
+
+    currency: str
+    repayable: Decimal
+    due_date: object  # datetime.date | None
+    repaid: Decimal  # every recovery recorded against the grant, in its currency
+    outstanding: Decimal  # max(repayable − repaid, 0)
+    overdue: Decimal  # the outstanding amount once the due date has passed, else 0
+
+    @property
+    def is_overdue(self) -> bool:
+        return self.overdue > 0
+
+    def as_dict(self) -> dict:
+        return {"currency": self.currency, "repayable": self.repayable,
+                "due_date": self.due_date.isoformat() if self.due_date else None,
+                "repaid": self.repaid, "outstanding": self.outstanding, "overdue": self.overdue}
+
+
+def repayment_of(grant: Grant, today=None) -> Repayment | None:
+    """The one computation of repayable, repaid, outstanding and overdue, used by the staff and public grant
+    pages, the API and the 360Giving export's readers. None for a grant with nothing repayable. Reads the
+    grant's disbursements through .all(), so a prefetched list costs no query."""
+    if grant.repayable_amount is None:
+        return None
+    from .choices import DisbursementKind
+
+    today = today or timezone.localdate()
+    repaid = sum((d.amount for d in grant.disbursements.all()
+                  if d.kind == DisbursementKind.RECOVERY and d.currency == grant.currency), Decimal("0"))
+    outstanding = max(grant.repayable_amount - repaid, Decimal("0"))
+    overdue = outstanding if grant.repayable_due_date and grant.repayable_due_date < today else Decimal("0")
+    q = Decimal("0.01")
+    return Repayment(currency=grant.currency, repayable=grant.repayable_amount.quantize(q),
+                     due_date=grant.repayable_due_date, repaid=repaid.quantize(q), outstanding=outstanding.quantize(q),
+                     overdue=overdue.quantize(q))
+
+
 def film_funding(film: Film) -> dict:
     """What a film page shows of its money: published grants, disbursements, stored metrics, released."""
     grants = (film.grants.published().select_related("funder", "recipient", "programme")

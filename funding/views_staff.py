@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
@@ -17,6 +18,7 @@ from boxoffice.services import import_cinemas
 from films.audit import Actor
 from films.choices import Door
 from films.importing import RowError
+from films.middleware import upload_limit
 from films.models import AuditEvent
 from films.permissions import can_edit_registers, reader_view, register_editor, workspace_reader
 from films.services import import_films
@@ -28,17 +30,21 @@ from . import exactjson
 from .auditor import REPORTS
 from .choices import ChangeStatus, DisbursementKind
 from .exports import grants_package
-from .forms import DisbursementForm, GrantForm, LinkForm, ReviewForm, UploadForm
+from .forms import DisbursementForm, GrantForm, LinkForm, ReviewForm, UploadForm, WithdrawForm
 from .models import Grant, GrantChange
+from .selectors import repayment_of
 from .services import (
     approve_grant_change,
+    approved_version,
     clean_grant,
     import_grants,
     propose_disbursement,
     propose_grant,
     propose_link,
+    propose_withdrawal,
     reject_grant_change,
 )
+from .versions import changed_fields
 
 
 def _awaits_approval(grant: Grant) -> str:
@@ -206,7 +212,7 @@ def grant_detail(request, grant_id):
         Grant.objects.select_related("funder", "recipient", "programme", "film"), pk=grant_id
     )
     pending = grant.changes.filter(status=ChangeStatus.PENDING).select_related("proposed_by").first()
-    versions = None
+    versions = changes = None
     if pending is not None:
         approved = _version_of_grant(grant) if grant.published else {}
         proposed = _version_of_proposal(pending)
@@ -219,6 +225,10 @@ def grant_detail(request, grant_id):
             )
             for key, label in VERSION_FIELDS
         ]
+        # Every changed field, nested ones included, from the data the approval applies.
+        changes = changed_fields(approved_version(grant) if grant.published else {}, pending.proposed)
+        if pending.withdraw:
+            changes = [("published", "true", "false"), *changes]
     can_edit = can_edit_registers(request.user)
     return render(
         request,
@@ -227,9 +237,11 @@ def grant_detail(request, grant_id):
             "grant": grant,
             "pending": pending,
             "versions": versions,
+            "changes_360": changes,
             "can_edit": can_edit,
             "can_review": can_edit and pending is not None and pending.proposed_by_id != request.user.pk,
             "disbursements": grant.disbursements.order_by("date", "id"),
+            "repayment": repayment_of(grant),
             "changes": grant.changes.select_related("proposed_by", "reviewed_by").order_by("-proposed_at")[
                 :20
             ],
@@ -293,6 +305,22 @@ def grant_link(request, grant_id):
             )
         return redirect("staff:grant", grant_id=grant.pk)
     title = gettext("Link grant %(identifier)s to a film") % {"identifier": grant.identifier}
+    return _grant_form_page(request, grant, form, title)
+
+
+@register_editor
+def grant_withdraw(request, grant_id):
+    grant = get_object_or_404(Grant, pk=grant_id)
+    form = WithdrawForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            propose_withdrawal(grant=grant, actor=page_actor(request), reason=form.cleaned_data["reason"])
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        else:
+            messages.success(request, gettext("Withdrawal proposed. %(next)s") % {"next": _awaits_approval(grant)})
+        return redirect("staff:grant", grant_id=grant.pk)
+    title = gettext("Withdraw grant %(identifier)s") % {"identifier": grant.identifier}
     return _grant_form_page(request, grant, form, title)
 
 
@@ -360,9 +388,7 @@ UPLOADS = {
         _load_grants,
     ),
 }
-MAX_REGISTER_UPLOAD = 20 * 1024 * 1024
-
-
+@upload_limit("REGISTER_MAX_UPLOAD_BYTES")
 @register_editor
 def upload(request, register):
     if register not in UPLOADS:
@@ -372,11 +398,12 @@ def upload(request, register):
     report = None
     if request.method == "POST" and form.is_valid():
         f = form.cleaned_data["file"]
-        if f.size > MAX_REGISTER_UPLOAD:
+        limit = settings.REGISTER_MAX_UPLOAD_BYTES
+        if f.size > limit:
             form.add_error(
                 "file",
                 gettext("The file is %(size)s bytes; registers up to %(limit)s bytes can be uploaded here.")
-                % {"size": f"{f.size:,}", "limit": f"{MAX_REGISTER_UPLOAD:,}"},
+                % {"size": f"{f.size:,}", "limit": f"{limit:,}"},
             )
         else:
             try:

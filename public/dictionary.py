@@ -17,7 +17,10 @@ API_COLUMNS: dict[str, list[Col]] = {
         Col("film", TEXT, _("The film's code.")),
         Col(f"awarded.{CUR}", MONEY, _("Awarded to the film in that currency.")),
         Col(f"disbursed.{CUR}", MONEY, _("Paid out to the film in that currency, net of recoveries.")),
-        Col("awarded_kzt", MONEY, _("Awarded in the home currency.")),
+        Col("home_currency", TEXT, _("ISO 4217 code of the home currency, in which gross, net and the ratios are.")),
+        Col("awarded_home", MONEY, _("Awarded in the home currency.")),
+        Col("awarded_kzt", MONEY, _("The same as awarded_home, under its older name (only where the home "
+                                    "currency is KZT).")),
         Col("cohort_year", INTEGER, _("Award year of the film's earliest grant in the home currency.")),
         Col("gross", MONEY, _("Box office: accepted sales minus accepted refunds, home currency.")),
         Col("admissions", INTEGER, _("Tickets sold minus tickets refunded.")),

@@ -40,8 +40,15 @@ def _decimal(value) -> Decimal | None:
 
 
 def currency_name(code: str | None = None) -> str:
+    """The everyday name for sentences ("per 100 tenge"); for other currencies CLDR's plural name."""
     code = code or settings.HOME_CURRENCY
-    return str(CURRENCY_NAMES.get(code, code))
+    if code in CURRENCY_NAMES:
+        return str(CURRENCY_NAMES[code])
+    from django.utils.translation import get_language
+
+    from films.country import currency_name as cldr_name
+
+    return cldr_name(code, get_language(), plural=True)
 
 
 def money(value) -> str:

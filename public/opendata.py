@@ -6,7 +6,6 @@ reports are the rows of public/reports.py, which the pages and the API also show
 
 from __future__ import annotations
 
-import csv
 import io
 import json
 from collections.abc import Callable
@@ -15,9 +14,11 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from rest_framework import serializers
 from rest_framework.utils.encoders import JSONEncoder
 
 from boxoffice.api.views import CinemaViewSet, RegionViewSet
+from films import downloads
 from funding import exactjson
 from funding.api.views import (
     FilmMetricsViewSet,
@@ -38,6 +39,7 @@ class Dataset:
     title: str
     rows: Callable[[], list[dict]]
     as_of: Callable[[], dict]
+    numeric: frozenset[str] = frozenset()  # the CSV columns that hold numbers (the rest is text)
     # A flat table's columns, in order, each defined; None for a table in the API's shape (its columns are
     # those of the flattened rows, defined in dictionary.API_COLUMNS).
     columns: list | None = None
@@ -52,6 +54,26 @@ def _table(viewset) -> Callable[[], list[dict]]:
     return rows
 
 
+def numeric_columns(serializer, prefix: str = "") -> frozenset[str]:
+    """The flattened CSV columns a serializer fills with numbers (DRF gives decimals as strings)."""
+    names: set[str] = set()
+    for name, f in serializer.fields.items():
+        if isinstance(f, serializers.BaseSerializer) and hasattr(f, "fields"):
+            names |= numeric_columns(f, f"{prefix}{name}.")
+        elif isinstance(f, serializers.DecimalField | serializers.IntegerField | serializers.FloatField):
+            names.add(f"{prefix}{name}")
+    return frozenset(names)
+
+
+def _flat_dataset(name, title, rows, columns) -> Dataset:
+    numeric = frozenset(c.name for c in columns if c.type in (flat.MONEY, flat.RATIO, flat.INTEGER))
+    return Dataset(name, title, rows, _metrics_as_of, numeric, columns)
+
+
+def _viewset_dataset(name, title, viewset) -> Dataset:
+    return Dataset(name, title, _table(viewset), _metrics_as_of, numeric_columns(viewset.serializer_class()))
+
+
 def _metrics_as_of() -> dict:
     return metrics_as_of()
 
@@ -60,28 +82,34 @@ def _report(name) -> tuple[Callable, Callable]:
     return (lambda: REPORTS[name]().rows), (lambda: REPORTS[name]().as_of)
 
 
+REPORT_NUMERIC = {
+    "funded-vs-released": frozenset({"year", "films_funded", "awarded", "films_released", "released_share",
+                                     "gross", "return_on_funding"}),
+    "funding-by-year": frozenset({"year", "grants", "awarded"}),
+    "box-office-by-year": frozenset({"year", "films", "admissions", "gross", "domestic_gross", "foreign_gross",
+                                     "domestic_share"}),
+    "delivery": frozenset({"days_overdue", "days_late", "awarded", "disbursed", "repayable", "repaid",
+                           "outstanding", "repayment_overdue"}),
+    "overdue-recipients": frozenset({"max_days_overdue", "awarded", "disbursed", "repayment_overdue"}),
+}
+
 DATASETS: dict[str, Dataset] = {
     d.name: d
     for d in [
-        Dataset("films", _("Films, with release state and figures (one row per film)"), flat.film_rows,
-                _metrics_as_of, flat.FILM_COLUMNS),
-        Dataset("film-metrics", _("Per-film figures"), _table(FilmMetricsViewSet), _metrics_as_of),
-        Dataset("grants", _("Published grants, with what was paid out (one row per grant)"), flat.grant_rows,
-                _metrics_as_of, flat.GRANT_COLUMNS),
-        Dataset("disbursements", _("Disbursements and recoveries (one row per payment)"),
-                flat.disbursement_rows, _metrics_as_of, flat.DISBURSEMENT_COLUMNS),
-        Dataset("funders", _("Funders"), _table(FunderViewSet), _metrics_as_of),
-        Dataset("programmes", _("Programmes"), _table(ProgrammeViewSet), _metrics_as_of),
-        Dataset(
-            "organisations",
-            _("Organisations and what they received"),
-            _table(OrganisationViewSet),
-            _metrics_as_of,
-        ),
-        Dataset("cinemas", _("Cinemas with box office"), _table(CinemaViewSet), _metrics_as_of),
-        Dataset("regions", _("Regions with box office"), _table(RegionViewSet), _metrics_as_of),
+        _flat_dataset("films", _("Films, with release state and figures (one row per film)"), flat.film_rows,
+                      flat.FILM_COLUMNS),
+        _viewset_dataset("film-metrics", _("Per-film figures"), FilmMetricsViewSet),
+        _flat_dataset("grants", _("Published grants, with what was paid out (one row per grant)"),
+                      flat.grant_rows, flat.GRANT_COLUMNS),
+        _flat_dataset("disbursements", _("Disbursements and recoveries (one row per payment)"),
+                      flat.disbursement_rows, flat.DISBURSEMENT_COLUMNS),
+        _viewset_dataset("funders", _("Funders"), FunderViewSet),
+        _viewset_dataset("programmes", _("Programmes"), ProgrammeViewSet),
+        _viewset_dataset("organisations", _("Organisations and what they received"), OrganisationViewSet),
+        _viewset_dataset("cinemas", _("Cinemas with box office"), CinemaViewSet),
+        _viewset_dataset("regions", _("Regions with box office"), RegionViewSet),
         *[
-            Dataset(name, title, *_report(name))
+            Dataset(name, title, *_report(name), numeric=REPORT_NUMERIC[name])
             for name, title in [
                 ("funded-vs-released", _("Funded vs released, by cohort year")),
                 ("funding-by-year", _("Funding by award year")),
@@ -130,22 +158,28 @@ def csv_columns(rows: list[dict], columns: list | None = None) -> list[str]:
     if columns is not None:
         return [c.name for c in columns]
     names: list[str] = []
+    seen: set[str] = set()
     for r in rows:
-        names.extend(c for c in flatten(r) if c not in names)
+        for c in flatten(r):
+            if c not in seen:
+                seen.add(c)
+                names.append(c)
     return names
 
 
-def as_csv(rows: list[dict], columns: list | None = None, *, bom: bool = False) -> str:
-    """The rows as CSV; a flat table's header is its declared columns, even with no rows. With bom, a
-    UTF-8 byte-order mark first, so that spreadsheet programs read Cyrillic and Kazakh letters right."""
+def _json_booleans(row: dict) -> dict:
+    # Open data writes a boolean as JSON does, true/false, in CSV too (the data dictionary says so).
+    return {k: ("true" if v else "false") if isinstance(v, bool) else v for k, v in row.items()}
+
+
+def as_csv(rows: list[dict], columns: list | None = None, *, numeric: frozenset[str] = frozenset(),
+           bom: bool = False) -> str:
+    """Through the one download writer (films/downloads.py): text that a spreadsheet would run is defused. A
+    flat table's header is its declared columns, even with no rows. With bom, a UTF-8 byte-order mark first,
+    so that spreadsheet programs read Cyrillic and Kazakh letters right."""
     names = csv_columns(rows, columns)
-    out = io.StringIO()
-    if bom:
-        out.write("\ufeff")
-    writer = csv.DictWriter(out, fieldnames=names, lineterminator="\n", restval="")
-    writer.writeheader()
-    writer.writerows(flatten(r) for r in rows)
-    return out.getvalue()
+    text = downloads.dicts_csv_text((_json_booleans(flatten(r)) for r in rows), names, numeric=numeric)
+    return ("\ufeff" + text) if bom else text
 
 
 def as_json(dataset: Dataset, rows: list[dict]) -> str:
@@ -172,7 +206,7 @@ def as_zip(*, bom: bool = False) -> tuple[bytes, str]:
     with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as z:
         for dataset in DATASETS.values():
             rows = dataset.rows()
-            z.writestr(f"{dataset.name}.csv", as_csv(rows, dataset.columns, bom=bom))
+            z.writestr(f"{dataset.name}.csv", as_csv(rows, dataset.columns, numeric=dataset.numeric, bom=bom))
             z.writestr(f"{dataset.name}.json", as_json(dataset, rows))
         z.writestr("grants-360giving.json", grants_360())
         z.writestr("data-dictionary.csv", as_csv(dictionary_rows(), bom=bom))

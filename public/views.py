@@ -31,6 +31,7 @@ from funding.selectors import (
     totals_by_currency,
     unlinked_funding,
 )
+from public.templatetags.public import usd_rate_applies
 
 from . import flat, opendata
 from .dictionary import TYPE_NAMES, columns_of, dictionary_rows
@@ -70,16 +71,15 @@ def home(request):
     funding = funding_by_year_report()
     box = box_office_by_year_report()
     report = funded_vs_released_report()
-    kzt_funding = [r for r in funding.rows if r["currency"] == settings.HOME_CURRENCY]
+    home_funding = [r for r in funding.rows if r["currency"] == settings.HOME_CURRENCY]
     total_gross = sum((float(r["gross"]) for r in box.rows), 0.0)
     total_domestic = sum((float(r["domestic_gross"]) for r in box.rows), 0.0)
-    funding_total = sum((Decimal(r["awarded"]) for r in kzt_funding), Decimal("0"))
     return render(
         request,
         "public/home.html",
         {
-            "funding": kzt_funding,
-            "funding_total": funding_total,
+            "funding": home_funding,
+            "funding_total": sum((Decimal(r["awarded"]) for r in home_funding), Decimal("0")),
             "disbursed_total": disbursed_total(settings.HOME_CURRENCY),
             "unlinked": unlinked_funding(settings.HOME_CURRENCY),
             "box": box.rows,
@@ -118,8 +118,8 @@ def methodology(request):
     return render(
         request,
         "public/methodology.html",
-        {"as_of": metrics_as_of(), "usd_rate": settings.USD_KZT_RATE, "usd_date": settings.USD_KZT_RATE_DATE,
-         "example": worked_example()},
+        {"as_of": metrics_as_of(), "usd_rate": settings.USD_RATE if usd_rate_applies() else None,
+         "usd_date": settings.USD_RATE_DATE, "example": worked_example()},
     )
 
 
@@ -151,7 +151,8 @@ def grant_list_csv(request):
         raise BadQuery({"bom": [_("bom is 1 (a byte-order mark first, for spreadsheets) or 0.")]})
     filterset = validated(GrantFilterSet(params, queryset=public_grants().order_by("-award_date", "identifier")),
                           extra=())
-    body = opendata.as_csv(flat.grant_rows(filterset.qs), flat.GRANT_COLUMNS, bom=bom == "1")
+    body = opendata.as_csv(flat.grant_rows(filterset.qs), flat.GRANT_COLUMNS,
+                           numeric=opendata.DATASETS["grants"].numeric, bom=bom == "1")
     response = HttpResponse(body, content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = 'attachment; filename="grants.csv"'
     response["Link"] = f'<{settings.OPEN_DATA_LICENCE_URL}>; rel="license"'
@@ -380,7 +381,8 @@ def open_data_file(request, name, fmt):
             raise Http404("No such dataset")
         rows = dataset.rows()
         if fmt == "csv":
-            response = _file_response(opendata.as_csv(rows, dataset.columns, bom=bom), f"{name}.{fmt}",
+            body = opendata.as_csv(rows, dataset.columns, numeric=dataset.numeric, bom=bom)
+            response = _file_response(body, f"{name}.{fmt}",
                                       "text/csv; charset=utf-8")
         else:
             response = _file_response(opendata.as_json(dataset, rows), f"{name}.{fmt}",

@@ -38,7 +38,7 @@ def test_which_funded_films_are_most_overdue_what_was_paid_and_to_whom(page):
     page.get_by_role("link", name="What became of the money").first.click()
     assert page.locator("h1").inner_text().startswith("What became of the money")
     summary = page.locator("p.summary").inner_text()
-    assert "2 funded films are overdue" in summary and "133,100,000.00 tenge of 178,900,000.00" in summary
+    assert "2 funded films are overdue" in summary and "133,100,000.00 KZT of 178,900,000.00" in summary
     first = page.locator("#delivery tbody tr").first
     assert first.get_attribute("data-film") == "D-OVER"
     assert "1,975" in first.inner_text()
