@@ -190,18 +190,22 @@ def test_recipients_with_overdue_obligations_are_listed(client, scenario):
                      "disbursed": "133100000.00", "repayment_overdue": "0.00"}]
 
 
-def test_the_repayment_columns_are_read_in_one_place(scenario, monkeypatch):
-    """Until the registers record repayable support the columns are empty; the report sums whatever
-    funding.delivery.repayment_by_grant answers per grant, so filling that one function fills them."""
-    import funding.delivery as delivery
-
-    grant = Grant.objects.get(identifier="360G-T-001")
-
-    def fake(grants, today):
-        return {grant.pk: {"repayable": Decimal("10.00"), "repaid": Decimal("4.00"),
-                           "outstanding": Decimal("6.00"), "repayment_overdue": Decimal("6.00")}}
-
-    monkeypatch.setattr(delivery, "repayment_by_grant", fake)
-    over = json.loads(run_command("report", "delivery", "--format", "json")[0])[0]
-    assert (over["repayable"], over["repaid"], over["outstanding"], over["repayment_overdue"]) == (
-        "10.00", "4.00", "6.00", "6.00")
+def test_repayable_support_gives_repaid_outstanding_and_repayment_overdue(client, scenario):
+    """By hand: D-OVER's first grant has 30,000,000.00 repayable, due 10 days ago; the 1,000,000.00 recovery is
+    repaid, so 29,000,000.00 is outstanding and overdue. D-LATE's grant has 5,000,000.00 repayable, due in a
+    year: outstanding, not overdue. The other films have nothing repayable: empty columns."""
+    Grant.objects.filter(identifier="360G-T-001").update(repayable_amount=Decimal("30000000.00"),
+                                                         repayable_due_date=days_ago(10))
+    Grant.objects.filter(identifier="360G-T-003").update(repayable_amount=Decimal("5000000.00"),
+                                                         repayable_due_date=days_ago(-365))
+    cache.clear()
+    rows = {r["film_code"]: r for r in json.loads(run_command("report", "delivery", "--format", "json")[0])}
+    money = ("repayable", "repaid", "outstanding", "repayment_overdue")
+    assert tuple(rows["D-OVER"][c] for c in money) == ("30000000.00", "1000000.00", "29000000.00", "29000000.00")
+    assert tuple(rows["D-LATE"][c] for c in money) == ("5000000.00", "0.00", "5000000.00", "0.00")
+    assert tuple(rows["D-ABAND"][c] for c in money) == (None, None, None, None)
+    assert client.get("/api/v1/reports/delivery/").json()["rows"] == list(rows.values())
+    line = client.get("/en/films/D-OVER/").content.decode()
+    assert "29.0 M repayment overdue" in line
+    recipients = list(csv.DictReader(io.StringIO(client.get("/open-data/overdue-recipients.csv").content.decode())))
+    assert recipients[0]["repayment_overdue"] == "29000000.00"
