@@ -4,7 +4,7 @@ import django_filters
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from films.filtersets import CodeFilter, IdFilter
+from films.filtersets import CodeFilter, IdFilter, SortFilter
 from films.models import Region
 
 from .models import Cinema
@@ -22,6 +22,13 @@ class CinemaFilterSet(django_filters.FilterSet):
     chain = django_filters.CharFilter(field_name="chain", lookup_expr="iexact", label=_("Chain"))
     connected = django_filters.ChoiceFilter(
         choices=(("true", _("Yes")), ("false", _("No"))), method="filter_connected", label=_("Reports sales")
+    )
+    # screens_count / seats / gross / admissions are annotated by boxoffice.selectors.public_cinemas.
+    sort = SortFilter(
+        fields=(("code", "code"), ("name", "name"), ("region__code", "region"), ("city", "city"),
+                ("connected_since", "connected_since"), ("screens_count", "screens"), ("seats", "seats"),
+                ("admissions", "admissions"), ("gross", "gross")),
+        label=_("Sort by"),
     )
 
     class Meta:

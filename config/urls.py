@@ -43,3 +43,8 @@ urlpatterns += i18n_patterns(
     path("", include("public.urls")),
     prefix_default_language=True,
 )
+
+handler400 = "public.errors.bad_request"
+handler403 = "public.errors.permission_denied"
+handler404 = "public.errors.page_not_found"
+handler500 = "public.errors.server_error"

@@ -7,6 +7,7 @@ pending grant's funder would otherwise reveal that the grant exists.
 
 import django_filters
 from django import forms
+from django.core.validators import RegexValidator
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
@@ -40,25 +41,27 @@ class YearFilter(django_filters.NumberFilter):
         super().__init__(*args, **kwargs)
 
 
-UNKNOWN = object()
+class StrictCodeField(forms.ModelChoiceField):
+    """A code that names no record is a 400 with a message, never a silent empty or unfiltered list: a
+    reader who typed a funder's identifier wrong must be told, not shown that it funded nothing."""
 
-
-class LenientCodeField(forms.ModelChoiceField):
-    """A code that names no record is not an error for a search: it simply matches nothing."""
+    default_error_messages = {
+        "invalid_choice": _("“%(value)s” names nothing in the register. Choose one from the list."),
+    }
 
     def to_python(self, value):
         if isinstance(value, str) and "\x00" in value:
-            raise forms.ValidationError(
-                "Null characters are not allowed.", code="null_characters_not_allowed"
-            )
-        try:
-            return super().to_python(value)
-        except forms.ValidationError:
-            return UNKNOWN
+            raise forms.ValidationError("Null characters are not allowed.", code="null_characters_not_allowed")
+        return super().to_python(value)
 
-    def validate(self, value):
-        if value is not UNKNOWN:
-            super().validate(value)
+
+class SortFilter(django_filters.OrderingFilter):
+    """`?sort=key` or `?sort=-key` (descending), a 400 for any other key; ties broken by id, so pages of a
+    sorted list neither repeat nor skip rows."""
+
+    def filter(self, qs, value):
+        qs = super().filter(qs, value)
+        return qs.order_by(*qs.query.order_by, "pk") if value else qs
 
 
 def contains_any(queryset, value: str, fields: list[str]):
@@ -76,10 +79,7 @@ def contains_any(queryset, value: str, fields: list[str]):
 class CodeFilter(django_filters.ModelChoiceFilter):
     """Choose a related record by its code: a dropdown on the pages, a plain string in the API."""
 
-    field_class = LenientCodeField
-
-    def filter(self, qs, value):
-        return qs.none() if value is UNKNOWN else super().filter(qs, value)
+    field_class = StrictCodeField
 
 
 def public_funders(request=None):
@@ -115,8 +115,14 @@ class FilmFilterSet(django_filters.FilterSet):
     )
     region_id = IdFilter(method="filter_region_id", label=_("Region (id)"))
     cohort_year = YearFilter(field_name="metrics__cohort_year", label=_("Cohort year"))
-    ids = django_filters.CharFilter(method="filter_ids", label=_("Film ids"))
-    ordering = django_filters.OrderingFilter(
+    ids = django_filters.CharFilter(
+        method="filter_ids",
+        label=_("Film ids"),
+        validators=[
+            RegexValidator(r"^\d{1,18}(,\d{1,18})*$", _("Film ids are whole numbers separated by commas."))
+        ],
+    )
+    sort = SortFilter(
         fields=(
             ("code", "code"),
             ("year", "year"),
@@ -151,15 +157,13 @@ class FilmFilterSet(django_filters.FilterSet):
 
     def filter_ids(self, queryset, name, value):
         """Comma-separated ids, as the funded-vs-released report links to the films of one cell."""
-        return queryset.filter(pk__in=[int(i) for i in value.split(",") if i.strip().isdigit()])
+        return queryset.filter(pk__in=[int(i) for i in value.split(",")])
 
     def _by_funder(self, queryset, **lookup):
         funded = Film.objects.filter(grants__published=True, **lookup).values("pk")
         return queryset.filter(pk__in=funded)
 
     def filter_funder(self, queryset, name, value):
-        if value is UNKNOWN:
-            return queryset.none()
         return self._by_funder(queryset, grants__funder=value) if value else queryset
 
     def filter_funder_id(self, queryset, name, value):
@@ -171,8 +175,6 @@ class FilmFilterSet(django_filters.FilterSet):
         return queryset.filter(pk__in=shown)
 
     def filter_region(self, queryset, name, value):
-        if value is UNKNOWN:
-            return queryset.none()
         return self._by_region(queryset, daily_sales__cinema__region=value) if value else queryset
 
     def filter_region_id(self, queryset, name, value):
@@ -187,6 +189,12 @@ class OrganisationFilterSet(django_filters.FilterSet):
     ROLES = (("funder", _("Funder")), ("recipient", _("Grant recipient")), ("producer", _("Producer")))
     q = django_filters.CharFilter(method="filter_q", label=_("Name or identifier"))
     role = django_filters.ChoiceFilter(choices=ROLES, method="filter_role", label=_("Role"))
+    # received_kzt / awarded_kzt are annotated by the public selectors (funding.selectors).
+    sort = SortFilter(
+        fields=(("name", "name"), ("identifier", "identifier"), ("received_kzt", "received"),
+                ("awarded_kzt", "awarded")),
+        label=_("Sort by"),
+    )
 
     class Meta:
         model = Organisation
@@ -194,8 +202,11 @@ class OrganisationFilterSet(django_filters.FilterSet):
 
     def filter_q(self, queryset, name, value):
         # Names and identifiers an organisation had before a merge still find it.
+        # Through a subquery, so the join on aliases cannot multiply the amounts annotated on the rows.
         fields = ["name", "identifier", "aliases__name", "aliases__identifier"]
-        return contains_any(queryset, value, fields).distinct() if value.strip() else queryset
+        if not value.strip():
+            return queryset
+        return queryset.filter(pk__in=contains_any(Organisation.objects.all(), value, fields).values("pk"))
 
     def filter_role(self, queryset, name, value):
         lookups = {
@@ -210,6 +221,12 @@ class RegionFilterSet(django_filters.FilterSet):
     """Regions by code or name in any of the three languages."""
 
     q = django_filters.CharFilter(method="filter_q", label=_("Name or code"))
+    # cinemas_count / gross / admissions are annotated by boxoffice.selectors.public_regions.
+    sort = SortFilter(
+        fields=(("code", "code"), ("name_en", "name"), ("cinemas_count", "cinemas"), ("gross", "gross"),
+                ("admissions", "admissions")),
+        label=_("Sort by"),
+    )
 
     class Meta:
         model = Region

@@ -6,6 +6,8 @@ from django.shortcuts import render
 
 from boxoffice.selectors import film_box_office_by_region, film_box_office_by_week, film_report_rows
 from config.caching import cached_public
+from config.strict_query import check_parameters, validated
+from funding.delivery import film_delivery
 from funding.selectors import film_funding
 
 from .filtersets import FilmFilterSet
@@ -17,14 +19,17 @@ from .selectors import film_list as select_films
 @cached_public
 def film_list(request):
     """Search and filters are the API's FilmFilterSet, so a page and /api/v1/films/?… list the same films."""
-    filterset = FilmFilterSet(request.GET, queryset=select_films().select_related("metrics").order_by("code"))
+    filterset = validated(
+        FilmFilterSet(request.GET, queryset=select_films().select_related("metrics").order_by("code"))
+    )
     page = Paginator(filterset.qs, 50).get_page(request.GET.get("page"))
     params = request.GET.copy()
     params.pop("page", None)
     return render(
         request,
         "films/film_list.html",
-        {"filter": filterset, "page": page, "query": params.urlencode(), "ids": request.GET.get("ids")},
+        {"filter": filterset, "page": page, "query": params.urlencode(), "ids": request.GET.get("ids"),
+         "sort_default": "code"},
     )
 
 
@@ -34,6 +39,7 @@ def film_detail(request, code):
         film = select_film(code)
     except Film.DoesNotExist:
         raise Http404(f"No film with code {code}") from None
+    check_parameters(request, ())
     funding = film_funding(film)
     return render(
         request,
@@ -41,6 +47,7 @@ def film_detail(request, code):
         {
             "film": film,
             **funding,
+            "delivery": film_delivery(film),
             "by_week": list(film_box_office_by_week(film.pk)),
             "by_region": list(film_box_office_by_region(film.pk)),
             "report_rows": list(film_report_rows(film.pk)),

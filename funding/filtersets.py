@@ -2,10 +2,11 @@
 restricted to what the public may see (published grants); these only narrow them."""
 
 import django_filters
+from django import forms
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from films.filtersets import CodeFilter, IdFilter, YearFilter, public_funders
+from films.filtersets import MAX_ID, CodeFilter, IdFilter, SortFilter, StrictCodeField, YearFilter, public_funders
 
 from .models import FilmMetrics, Grant, Programme
 
@@ -13,7 +14,7 @@ from .models import FilmMetrics, Grant, Programme
 class GrantFilterSet(django_filters.FilterSet):
     """Grants by funder, programme, recipient, film, currency and award year; ordered by date or amount."""
 
-    q = django_filters.CharFilter(method="filter_q", label=_("Identifier or title"))
+    q = django_filters.CharFilter(method="filter_q", label=_("Search: grant, recipient or film"))
     funder = CodeFilter(
         field_name="funder", to_field_name="identifier", queryset=public_funders, label=_("Funder")
     )
@@ -25,8 +26,20 @@ class GrantFilterSet(django_filters.FilterSet):
     film_id = IdFilter(field_name="film_id", label=_("Film (id)"))
     currency = django_filters.CharFilter(field_name="currency", lookup_expr="iexact", label=_("Currency"))
     award_year = YearFilter(field_name="award_date", lookup_expr="year", label=_("Award year"))
-    ordering = django_filters.OrderingFilter(
-        fields=(("award_date", "award_date"), ("amount_awarded", "amount"), ("identifier", "identifier"))
+    programme = django_filters.CharFilter(field_name="programme__title", lookup_expr="iexact",
+                                          label=_("Programme title"))
+    sort = SortFilter(
+        fields=(
+            ("award_date", "award_date"),
+            ("amount_awarded", "amount"),
+            ("identifier", "identifier"),
+            ("recipient__name", "recipient"),
+            ("funder__identifier", "funder"),
+            ("programme__title", "programme"),
+            ("film__code", "film"),
+            ("disbursed_total", "disbursed"),
+        ),
+        label=_("Sort by"),
     )
 
     class Meta:
@@ -36,6 +49,7 @@ class GrantFilterSet(django_filters.FilterSet):
             "funder",
             "funder_id",
             "programme_id",
+            "programme",
             "recipient",
             "recipient_id",
             "film",
@@ -46,8 +60,16 @@ class GrantFilterSet(django_filters.FilterSet):
 
     def filter_q(self, queryset, name, value):
         value = value.strip()
-        return (
-            queryset.filter(Q(identifier__icontains=value) | Q(title__icontains=value)) if value else queryset
+        if not value:
+            return queryset
+        return queryset.filter(
+            Q(identifier__icontains=value)
+            | Q(title__icontains=value)
+            | Q(recipient__name__icontains=value)
+            | Q(recipient__identifier__icontains=value)
+            | Q(film__code__icontains=value)
+            | Q(film__title__icontains=value)
+            | Q(film_title__icontains=value)
         )
 
 
@@ -59,6 +81,10 @@ class ProgrammeFilterSet(django_filters.FilterSet):
         field_name="funder", to_field_name="identifier", queryset=public_funders, label=_("Funder")
     )
     funder_id = IdFilter(field_name="funder_id", label=_("Funder (id)"))
+    sort = SortFilter(
+        fields=(("title", "title"), ("funder__identifier", "funder"), ("awarded_total", "awarded")),
+        label=_("Sort by"),
+    )
 
     class Meta:
         model = Programme
@@ -70,7 +96,7 @@ class FilmMetricsFilterSet(django_filters.FilterSet):
 
     film = django_filters.CharFilter(field_name="film__code", label=_("Film code"))
     cohort_year = YearFilter(field_name="cohort_year", label=_("Cohort year"))
-    ordering = django_filters.OrderingFilter(
+    sort = SortFilter(
         fields=(
             ("film__code", "film"),
             ("gross", "gross"),
@@ -83,3 +109,64 @@ class FilmMetricsFilterSet(django_filters.FilterSet):
     class Meta:
         model = FilmMetrics
         fields = ["film", "cohort_year"]
+
+
+class ReportFilterForm(forms.Form):
+    """The filters of every public report (funded-vs-released, delivery): a funder by its identifier or id,
+    a programme by its title or id. A value that names nothing is an error, never "no filter"."""
+
+    funder = StrictCodeField(queryset=public_funders(), to_field_name="identifier", required=False,
+                             label=_("Funder"), empty_label=_("All funders"))
+    funder_id = forms.IntegerField(min_value=0, max_value=MAX_ID, required=False, label=_("Funder (id)"))
+    programme = forms.CharField(required=False, max_length=300, label=_("Programme title"))
+    programme_id = forms.IntegerField(min_value=0, max_value=MAX_ID, required=False, label=_("Programme (id)"))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["funder"].queryset = public_funders()
+        self.fields["funder"].label_from_instance = lambda o: f"{o.name} ({o.identifier})"
+
+    def programme_choices(self):
+        """Programmes with published grants, for the page's dropdown (value: the programme's id)."""
+        return Programme.objects.filter(pk__in=Grant.objects.published().values("programme_id")).select_related(
+            "funder").order_by("title", "pk")
+
+    def clean_funder_id(self):
+        value = self.cleaned_data["funder_id"]
+        if value is not None and not public_funders().filter(pk=value).exists():
+            raise forms.ValidationError(_("No funder has id %(id)s.") % {"id": value})
+        return value
+
+    def clean_programme(self):
+        value = self.cleaned_data["programme"]
+        if "\x00" in value:
+            raise forms.ValidationError("Null characters are not allowed.")
+        return value.strip()
+
+    def clean(self):
+        data = super().clean()
+        funder = data.get("funder")
+        funder_id = data.get("funder_id")
+        if funder is not None and funder_id is not None and funder.pk != funder_id:
+            raise forms.ValidationError(_("funder and funder_id name different funders."))
+        funder_id = funder.pk if funder is not None else funder_id
+        programmes = Programme.objects.filter(pk__in=Grant.objects.published().values("programme_id"))
+        if funder_id is not None:
+            programmes = programmes.filter(funder_id=funder_id)
+        programme_id = data.get("programme_id")
+        if programme_id is not None and not programmes.filter(pk=programme_id).exists():
+            self.add_error("programme_id", _("No programme has id %(id)s (of this funder).") % {"id": programme_id})
+        title = data.get("programme")
+        if title:
+            matches = list(programmes.filter(title__iexact=title).values_list("pk", flat=True))
+            if not matches:
+                self.add_error("programme", _("No programme is titled “%(title)s”.") % {"title": title})
+            elif len(matches) > 1:
+                self.add_error("programme", _("%(n)s programmes are titled “%(title)s”; choose the funder too.")
+                               % {"n": len(matches), "title": title})
+            elif programme_id is not None and matches[0] != programme_id:
+                self.add_error("programme", _("programme and programme_id name different programmes."))
+            else:
+                programme_id = matches[0]
+        data["resolved"] = {"funder_id": funder_id, "programme_id": programme_id}
+        return data

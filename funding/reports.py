@@ -16,3 +16,24 @@ def funded_vs_released_csv(report: FundedVsReleased) -> str:
 
 def funded_vs_released_json(report: FundedVsReleased) -> str:
     return json.dumps(report.as_json(), indent=1)
+
+
+def delivery_csv(report) -> str:
+    """The delivery report's rows, metrics.md's columns in order; empty cells for null, true/false, through the
+    one download writer."""
+    from .delivery import COLUMNS, MONEY_COLUMNS
+
+    rows = ([_cell(row[c]) for c in COLUMNS] for row in report.as_json())
+    return downloads.csv_text(COLUMNS, rows, numeric=[*MONEY_COLUMNS, "days_overdue", "days_late"])
+
+
+def _cell(value):
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return value
+
+
+def delivery_json(report) -> str:
+    return json.dumps(report.as_json(), indent=1, ensure_ascii=False)

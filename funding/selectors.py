@@ -5,7 +5,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.conf import settings
-from django.db.models import Count, Max, Min, Sum
+from django.db.models import Case, Count, DecimalField, F, Max, Min, OuterRef, Subquery, Sum, Value, When
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
@@ -167,17 +167,70 @@ def film_funding(film: Film) -> dict:
 
 # --- Public reads: everything here starts from Grant.objects.published(). --------------------------------
 
+MONEY_FIELD = DecimalField(max_digits=20, decimal_places=2)
+
+
+def _sum_subquery(queryset, outer: str, field: str):
+    """The sum of `field` over `queryset` rows whose `outer` is the outer row's id, as an annotation; a
+    subquery, so no join multiplies it when the outer query is filtered through other relations."""
+    rows = (queryset.filter(**{outer: OuterRef("pk")}).order_by().values(outer)
+            .annotate(total=Sum(field)).values("total"))
+    return Coalesce(Subquery(rows, output_field=MONEY_FIELD), Value(Decimal("0")), output_field=MONEY_FIELD)
+
+
+def net_disbursed(queryset_of_disbursements) -> Decimal:
+    """Disbursements minus recoveries (what the film pages call disbursed)."""
+    from .choices import DisbursementKind
+
+    signed = Case(When(kind=DisbursementKind.RECOVERY, then=-F("amount")), default=F("amount"),
+                  output_field=MONEY_FIELD)
+    return queryset_of_disbursements.aggregate(t=Coalesce(Sum(signed), Value(Decimal("0")),
+                                                          output_field=MONEY_FIELD))["t"]
+
+
+def grant_money_annotations() -> dict:
+    """Per grant, in its own currency: paid out, recovered and the net disbursed."""
+    from .choices import DisbursementKind
+    from .models import Disbursement
+
+    paid = Disbursement.objects.filter(kind=DisbursementKind.DISBURSEMENT)
+    recovered = Disbursement.objects.filter(kind=DisbursementKind.RECOVERY)
+    return {
+        "paid_out_total": _sum_subquery(paid, "grant_id", "amount"),
+        "recovered_total": _sum_subquery(recovered, "grant_id", "amount"),
+    }
+
+
 def public_grants():
+    """Published grants with what was paid out and recovered under each (`disbursed_total` is the net)."""
     return (Grant.objects.published().select_related("funder", "recipient", "programme", "film")
-            .prefetch_related("disbursements"))
+            .prefetch_related("disbursements").annotate(**grant_money_annotations())
+            .annotate(disbursed_total=F("paid_out_total") - F("recovered_total")))
+
+
+def disbursed_total(currency: str) -> Decimal:
+    """Everything paid out under published grants in one currency, net of recoveries (linked or not)."""
+    from .models import Disbursement
+
+    return net_disbursed(Disbursement.objects.filter(grant__published=True, grant__currency=currency,
+                                                     currency=currency))
 
 
 def public_programmes():
     """Programmes with at least one published grant (a programme known only from a pending grant stays hidden)."""
     from .models import Programme
 
+    home = Grant.objects.published().filter(currency=settings.HOME_CURRENCY)
     return (Programme.objects.filter(pk__in=Grant.objects.published().values("programme_id"))
-            .select_related("funder").order_by("title", "pk"))
+            .select_related("funder").annotate(awarded_total=_sum_subquery(home, "programme_id", "amount_awarded"))
+            .order_by("title", "pk"))
+
+
+def _with_home_totals(organisations):
+    """Annotate what each organisation received and awarded in published grants in the home currency."""
+    home = Grant.objects.published().filter(currency=settings.HOME_CURRENCY)
+    return organisations.annotate(received_kzt=_sum_subquery(home, "recipient_id", "amount_awarded"),
+                                  awarded_kzt=_sum_subquery(home, "funder_id", "amount_awarded"))
 
 
 def public_organisations():
@@ -187,17 +240,18 @@ def public_organisations():
     from films.models import Organisation
 
     published = Grant.objects.published()
-    return Organisation.objects.filter(
+    return _with_home_totals(Organisation.objects.filter(
         Q(pk__in=Film.objects.filter(producer__isnull=False).values("producer_id"))
         | Q(pk__in=published.values("funder_id")) | Q(pk__in=published.filter(recipient__isnull=False)
                                                       .values("recipient_id"))
-    ).order_by("name", "pk")
+    )).order_by("name", "pk")
 
 
 def public_funders():
     from films.models import Organisation
 
-    return Organisation.objects.filter(pk__in=Grant.objects.published().values("funder_id")).order_by("name")
+    return _with_home_totals(
+        Organisation.objects.filter(pk__in=Grant.objects.published().values("funder_id"))).order_by("name")
 
 
 def totals_by_currency(grants) -> list[dict]:

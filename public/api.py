@@ -3,19 +3,46 @@
 from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
 from rest_framework import serializers, viewsets
 from rest_framework.decorators import action
+from rest_framework.exceptions import ValidationError
 from rest_framework.throttling import AnonRateThrottle
 
-from config.public_api import CachedReadMixin, strict_int
+from config.public_api import CachedReadMixin
+from config.strict_query import API_PARAMS, BadQuery, unknown_parameters
 from films.filtersets import MAX_ID
 from funding.api.serializers import AsOfSerializer, FundedVsReleasedSerializer
+from funding.views import report_filters as _report_filters
 
-from .reports import box_office_by_year_report, funded_vs_released_report, funding_by_year_report
+from .reports import (
+    box_office_by_year_report,
+    delivery_report_rows,
+    funded_vs_released_report,
+    funding_by_year_report,
+)
 
 ID = {"type": "integer", "minimum": 0, "maximum": MAX_ID}
 
 
-def _id(request, name):
-    return strict_int(request, name)
+REPORT_PARAMETERS = [
+    OpenApiParameter("funder", str, description="Only this funder's grants: its organisation identifier "
+                     "(e.g. KZ-BIN-190340001111), as on every page and file"),
+    OpenApiParameter("funder_id", ID, description="Only this funder's grants (organisation id)"),
+    OpenApiParameter("programme", str, description="Only this programme's grants (its exact title)"),
+    OpenApiParameter("programme_id", ID, description="Only this programme's grants (programme id)"),
+]
+
+
+def report_filters(request) -> dict:
+    """The report's funder and programme ids; 400 for an unknown parameter or a value naming nothing."""
+    try:
+        return _report_filters(request.query_params, extra=API_PARAMS)[0]
+    except BadQuery as exc:
+        raise ValidationError(exc.errors) from None
+
+
+def no_filters(request) -> None:
+    errors = unknown_parameters(request.query_params, API_PARAMS)
+    if errors:
+        raise ValidationError(errors)
 
 
 class ReportViewSet(CachedReadMixin, viewsets.ViewSet):
@@ -26,22 +53,48 @@ class ReportViewSet(CachedReadMixin, viewsets.ViewSet):
     throttle_classes = [AnonRateThrottle]
 
     @extend_schema(
-        parameters=[
-            OpenApiParameter("funder", ID, description="Only this funder's grants (organisation id)"),
-            OpenApiParameter("programme", ID, description="Only this programme's grants"),
-        ],
+        parameters=REPORT_PARAMETERS,
         responses=FundedVsReleasedSerializer,
     )
     @action(detail=False, url_path="funded-vs-released")
     def funded_vs_released(self, request, format=None):  # noqa: A002 - DRF passes the format suffix by name
         """Funded vs released by cohort year: the rows `manage.py report funded-vs-released --format json`
         prints, total last."""
-        return self.cached(
-            request,
-            lambda: funded_vs_released_report(
-                funder_id=_id(request, "funder"), programme_id=_id(request, "programme")
-            ).as_json(),
-        )
+        filters = report_filters(request)
+        return self.cached(request, lambda: funded_vs_released_report(**filters).as_json())
+
+    @extend_schema(
+        parameters=REPORT_PARAMETERS,
+        responses=inline_serializer(
+            "Delivery",
+            {
+                "as_of": AsOfSerializer(),
+                "rows": inline_serializer(
+                    "DeliveryRow",
+                    {
+                        "film_code": serializers.CharField(),
+                        "title": serializers.CharField(),
+                        "status": serializers.CharField(),
+                        "status_since": serializers.DateField(allow_null=True),
+                        "planned_release": serializers.DateField(allow_null=True),
+                        "release_date": serializers.DateField(allow_null=True),
+                        "days_overdue": serializers.IntegerField(allow_null=True),
+                        "days_late": serializers.IntegerField(allow_null=True),
+                        "stalled": serializers.BooleanField(),
+                        **{name: serializers.CharField(allow_null=True) for name in
+                           ("awarded", "disbursed", "repayable", "repaid", "outstanding", "repayment_overdue")},
+                    },
+                    many=True,
+                ),
+            },
+        ),
+    )
+    @action(detail=False, url_path="delivery")
+    def delivery(self, request, format=None):  # noqa: A002
+        """What became of each funded film, most overdue first: the rows `manage.py report delivery
+        --format json` prints."""
+        filters = report_filters(request)
+        return self.cached(request, lambda: delivery_report_rows(**filters).as_json())
 
     @extend_schema(
         responses=inline_serializer(
@@ -64,6 +117,7 @@ class ReportViewSet(CachedReadMixin, viewsets.ViewSet):
     @action(detail=False, url_path="funding-by-year")
     def funding_by_year(self, request, format=None):  # noqa: A002
         """Published grants per award year and currency."""
+        no_filters(request)
         return self.cached(request, lambda: funding_by_year_report().as_json())
 
     @extend_schema(
@@ -90,4 +144,5 @@ class ReportViewSet(CachedReadMixin, viewsets.ViewSet):
     @action(detail=False, url_path="box-office-by-year")
     def box_office_by_year(self, request, format=None):  # noqa: A002
         """Gross and admissions per year, domestic (Kazakhstan first of origin) vs foreign."""
+        no_filters(request)
         return self.cached(request, lambda: box_office_by_year_report().as_json())

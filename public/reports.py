@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from boxoffice.selectors import box_office_as_of, box_office_by_year
+from funding.delivery import delivery_report
 from funding.selectors import funded_vs_released, funding_by_year, metrics_as_of
 
 
@@ -57,8 +58,34 @@ def box_office_by_year_report() -> Report:
     return Report(rows, {"last_sale_at": box_office_as_of(), "computed_at": metrics_as_of()["computed_at"]})
 
 
+def delivery_report_rows(*, funder_id=None, programme_id=None) -> Report:
+    """metrics.md's delivery report: the rows `manage.py report delivery --format json` prints."""
+    report = delivery_report(funder_id=funder_id, programme_id=programme_id)
+    return Report(report.as_json(), report.as_of)
+
+
+def overdue_recipients_report() -> Report:
+    """Recipients of grants for films overdue (delivery or repayment), largest paid out first."""
+    report = delivery_report()
+    rows = [
+        {
+            "recipient_identifier": e["recipient"].identifier,
+            "recipient_name": e["recipient"].name,
+            "films": "|".join(f.film_code for f in e["films"]),
+            "max_days_overdue": e["max_days_overdue"],
+            "awarded": money(e["awarded"]),
+            "disbursed": money(e["disbursed"]),
+            "repayment_overdue": money(e["repayment_overdue"]),
+        }
+        for e in report.overdue_recipients()
+    ]
+    return Report(rows, report.as_of)
+
+
 REPORTS = {
     "funded-vs-released": funded_vs_released_report,
     "funding-by-year": funding_by_year_report,
     "box-office-by-year": box_office_by_year_report,
+    "delivery": delivery_report_rows,
+    "overdue-recipients": overdue_recipients_report,
 }

@@ -16,4 +16,7 @@ urlpatterns = [
     path("regions/", views.region_list, name="regions"),
     path("regions/<str:code>/", views.region_detail, name="region"),
     path("open-data/", views.open_data, name="open-data"),
+    path("open-data/dictionary/", views.data_dictionary, name="data-dictionary"),
+    path("grants/", views.grant_list, name="grants"),
+    path("grants.csv", views.grant_list_csv, name="grants-csv"),
 ]

@@ -73,7 +73,7 @@ def test_report_filtered_by_funder_equals_the_command(client, examples_loaded):
     cli = json.loads(
         run_command("report", "funded-vs-released", "--format", "json", "--funder", funder.identifier)[0]
     )
-    api = client.get(f"/api/v1/reports/funded-vs-released/?funder={funder.pk}").json()["rows"]
+    api = client.get(f"/api/v1/reports/funded-vs-released/?funder={funder.identifier}").json()["rows"]
     assert api == cli
     assert api != client.get("/api/v1/reports/funded-vs-released/").json()["rows"]
 
@@ -84,7 +84,7 @@ def test_grant_filters(client, examples_loaded):
     assert usd and all(g["currency"] == "USD" for g in usd) and len(usd) < len(all_grants)
     by_film = client.get("/api/v1/grants/?film=KZ-2023-0001").json()["results"]
     assert by_film and {g["film"] for g in by_film} == {"KZ-2023-0001"}
-    assert client.get("/api/v1/grants/?currency=KZT&ordering=-amount&limit=1").json()["results"][0][
+    assert client.get("/api/v1/grants/?currency=KZT&sort=-amount&limit=1").json()["results"][0][
         "amount_awarded"
     ] == max((g["amount_awarded"] for g in all_grants if g["currency"] == "KZT"), key=lambda a: float(a))
 

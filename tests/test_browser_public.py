@@ -95,10 +95,10 @@ def walk(page, lang):
 
     # Follow the money: from the film to its producer, to a funder.
     page.goto(f"{page.base}/{lang}/organisations/")
-    page.locator("main table a").first.click()
+    page.locator("main table tbody a").first.click()  # the header links sort the table
     shot(page, f"{lang}-4-organisation")
     page.goto(f"{page.base}/{lang}/funders/")
-    page.locator("main table a").first.click()
+    page.locator("main table tbody a").first.click()  # the header links sort the table
     assert page.locator("main table").count() >= 2
     shot(page, f"{lang}-5-funder")
 

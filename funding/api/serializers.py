@@ -149,6 +149,16 @@ class GrantSerializer(serializers.ModelSerializer):
     programme = ProgrammeBriefSerializer(read_only=True, allow_null=True)
     film = serializers.SlugRelatedField(slug_field="code", read_only=True, allow_null=True)
     disbursements = DisbursementSerializer(many=True, read_only=True)
+    # Computed from the disbursements, as in the open-data grants file; what the funder's own file
+    # declared is kept apart.
+    amount_disbursed = serializers.DecimalField(max_digits=20, decimal_places=2, source="disbursed_total",
+                                                read_only=True, help_text="Paid out, net of recoveries")
+    amount_paid_out = serializers.DecimalField(max_digits=20, decimal_places=2, source="paid_out_total",
+                                               read_only=True)
+    amount_recovered = serializers.DecimalField(max_digits=20, decimal_places=2, source="recovered_total",
+                                                read_only=True)
+    declared_amount_disbursed = serializers.DecimalField(max_digits=20, decimal_places=2, allow_null=True,
+                                                         source="amount_disbursed", read_only=True)
 
     class Meta:
         model = Grant
@@ -159,6 +169,9 @@ class GrantSerializer(serializers.ModelSerializer):
             "currency",
             "amount_awarded",
             "amount_disbursed",
+            "amount_paid_out",
+            "amount_recovered",
+            "declared_amount_disbursed",
             "award_date",
             "planned_start",
             "planned_end",

@@ -16,7 +16,7 @@ def test_withdrawal_is_proposed_then_approved_by_another_officer(client, registe
     with django_capture_on_commit_callbacks(execute=True):
         call_command("recompute_metrics", "--all", stdout=io.StringIO())
     awarded_before = FilmMetrics.objects.get(film=grant.film).awarded_kzt
-    assert grant.identifier in client.get("/api/v1/grants/", {"search": grant.identifier}).content.decode()
+    assert grant.identifier in client.get("/api/v1/grants/", {"q": grant.identifier}).content.decode()
     client.force_login(officer)
     assert "Propose withdrawal" in client.get(reverse("staff:grant", args=[grant.pk])).content.decode()
     client.post(reverse("staff:grant-withdraw", args=[grant.pk]), {"reason": "awarded in error"})
@@ -39,7 +39,7 @@ def test_withdrawal_is_proposed_then_approved_by_another_officer(client, registe
     event = AuditEvent.objects.filter(action="withdraw", object_id=str(grant.pk)).get()
     assert (event.before["published"], event.after["published"]) == (True, False)
     client.logout()
-    assert grant.identifier not in client.get("/api/v1/grants/", {"search": grant.identifier}).content.decode()
+    assert grant.identifier not in client.get("/api/v1/grants/", {"q": grant.identifier}).content.decode()
     assert FilmMetrics.objects.get(film=grant.film).awarded_kzt == awarded_before - grant.amount_awarded
 
 

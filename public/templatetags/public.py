@@ -5,7 +5,10 @@ from decimal import ROUND_HALF_UP, Decimal
 from django import template
 from django.conf import settings
 from django.template.defaultfilters import floatformat
+from django.utils.html import format_html
 from django.utils.translation import gettext as _
+
+from public import formatting
 
 register = template.Library()
 
@@ -13,24 +16,85 @@ register = template.Library()
 @register.filter
 def money(value):
     """Two decimals with the language's grouping and decimal mark; '—' for nothing."""
-    if value is None or value == "":
-        return "—"
-    return floatformat(Decimal(value), "2g")
+    return formatting.money(value)
 
 
 @register.filter
 def whole(value):
-    if value is None or value == "":
-        return "—"
-    return floatformat(Decimal(value), "0g")
+    return formatting.whole(value)
 
 
 @register.filter
-def share(value, digits=1):
-    """A ratio as a percentage."""
-    if value is None or value == "":
-        return "—"
-    return floatformat(Decimal(str(value)) * 100, f"{digits}g") + " %"
+def share(value):
+    """A ratio as a percentage, one decimal: the one way a share is written on the site."""
+    return formatting.percent(value)
+
+
+@register.filter
+def ratio(value):
+    return formatting.ratio(value)
+
+
+@register.filter
+def per100(value):
+    """Return on funding in words: money back per 100 of the home currency awarded."""
+    return formatting.per_hundred(value)
+
+
+@register.filter
+def millions(value):
+    return formatting.millions(value)
+
+
+@register.filter
+def day(value):
+    return formatting.day(value)
+
+
+@register.filter
+def month(value):
+    return formatting.month(value)
+
+
+@register.filter
+def moment(value):
+    return formatting.moment(value)
+
+
+@register.filter
+def days(value):
+    return formatting.days(value)
+
+
+@register.simple_tag
+def currency_name():
+    return formatting.currency_name()
+
+
+@register.simple_tag(takes_context=True)
+def sort_th(context, key, label, css="", first="asc"):
+    """A sortable column header: a link to this page sorted by `key` (again: the other way round), with
+    aria-sort on the column the table is sorted by. The view reads `?sort=` on the server."""
+    request = context["request"]
+    current = request.GET.get("sort", "") or context.get("sort_default", "")
+    if current == key:
+        target, state = f"-{key}", "ascending"
+    elif current == f"-{key}":
+        target, state = key, "descending"
+    else:
+        target, state = (key if first == "asc" else f"-{key}"), None
+    params = request.GET.copy()
+    params.pop("page", None)
+    params["sort"] = target
+    mark = {"ascending": " ▲", "descending": " ▼"}.get(state, "")
+    return format_html(
+        '<th scope="col"{}{}><a href="?{}">{}</a>{}</th>',
+        format_html(' class="{}"', css) if css else "",
+        format_html(' aria-sort="{}"', state) if state else "",
+        params.urlencode(),
+        label,
+        mark,
+    )
 
 
 @register.filter
@@ -90,6 +154,11 @@ def localized(mapping, prefix):
 
     lang = (get_language() or "en")[:2]
     return mapping.get(f"{prefix}_{lang}") or mapping.get(f"{prefix}_en") or ""
+
+
+@register.filter
+def delivery_line(row):
+    return formatting.delivery_line(row) if row is not None else ""
 
 
 @register.filter

@@ -1,15 +1,16 @@
 from django.core.management.base import BaseCommand, CommandError
 
 from films.services import find_organisation
+from funding.delivery import delivery_report
 from funding.models import Programme
-from funding.reports import funded_vs_released_csv, funded_vs_released_json
+from funding.reports import delivery_csv, delivery_json, funded_vs_released_csv, funded_vs_released_json
 from funding.selectors import funded_vs_released
 
-REPORTS = ["funded-vs-released"]
+REPORTS = ["funded-vs-released", "delivery"]
 
 
 class Command(BaseCommand):
-    help = "Print a report on stdout: funded-vs-released (shared/spec/metrics.md)."
+    help = "Print a report on stdout: funded-vs-released or delivery (shared/spec/metrics.md)."
 
     def add_arguments(self, parser):
         parser.add_argument("name", choices=REPORTS)
@@ -33,6 +34,10 @@ class Command(BaseCommand):
                                    "add --funder to choose one" if programmes.exists()
                                    else f"no programme '{opts['programme']}' in the register")
             programme_id = programmes.get().pk
-        report = funded_vs_released(funder_id=funder_id, programme_id=programme_id)
-        render = funded_vs_released_json if opts["format"] == "json" else funded_vs_released_csv
+        if opts["name"] == "delivery":
+            report = delivery_report(funder_id=funder_id, programme_id=programme_id)
+            render = delivery_json if opts["format"] == "json" else delivery_csv
+        else:
+            report = funded_vs_released(funder_id=funder_id, programme_id=programme_id)
+            render = funded_vs_released_json if opts["format"] == "json" else funded_vs_released_csv
         self.stdout.write(render(report), ending="" if opts["format"] == "csv" else "\n")
