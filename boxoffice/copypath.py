@@ -38,6 +38,7 @@ from .models import (
     DailySales,
     ImportBatch,
     Screen,
+    ScreenDaySales,
     Screening,
     TicketTransaction,
 )
@@ -93,6 +94,7 @@ NAMES = {
     "record": _t(BatchRecord),
     "film": _t(Film),
     "daily": _t(DailySales),
+    "screenday": _t(ScreenDaySales),
     "anomaly": _t(Anomaly),
     # The staging columns the statements join, filter or group on: statistics on these are what the planner
     # needs, and sampling only these skips the record texts and messages.
@@ -633,6 +635,21 @@ def _store(cur, batch: ImportBatch) -> dict:
           screenings = d.screenings + EXCLUDED.screenings,
           sales_count = d.sales_count + EXCLUDED.sales_count,
           last_sold_at = GREATEST(d.last_sold_at, EXCLUDED.last_sold_at)
+    """)
+    )
+    # The market view's film × screen × day × format summary, likewise.
+    cur.execute(
+        _q("""
+        INSERT INTO {screenday} AS d (film_id, screen_id, day, screening_format, admissions, gross, sales_count)
+        SELECT film_id, screen_id, day, COALESCE(screening_format, ''),
+          sum(CASE WHEN kind = 'sale' THEN tickets ELSE -tickets END),
+          sum(CASE WHEN kind = 'sale' THEN amount ELSE -amount END),
+          count(*) FILTER (WHERE kind = 'sale')
+        FROM {st} WHERE outcome = 'accepted' GROUP BY film_id, screen_id, day, COALESCE(screening_format, '')
+        ON CONFLICT (film_id, screen_id, day, screening_format) DO UPDATE SET
+          admissions = d.admissions + EXCLUDED.admissions,
+          gross = d.gross + EXCLUDED.gross,
+          sales_count = d.sales_count + EXCLUDED.sales_count
     """)
     )
     _flag_anomalies(cur, params)
