@@ -641,11 +641,17 @@ def _store(cur, batch: ImportBatch) -> dict:
     cur.execute(
         _q("""
         INSERT INTO {screenday} AS d (film_id, screen_id, day, screening_format, admissions, gross, sales_count)
-        SELECT film_id, screen_id, day, COALESCE(screening_format, ''),
-          sum(CASE WHEN kind = 'sale' THEN tickets ELSE -tickets END),
-          sum(CASE WHEN kind = 'sale' THEN amount ELSE -amount END),
-          count(*) FILTER (WHERE kind = 'sale')
-        FROM {st} WHERE outcome = 'accepted' GROUP BY film_id, screen_id, day, COALESCE(screening_format, '')
+        SELECT s.film_id, s.screen_id, s.day, f.fmt,
+          sum(CASE WHEN s.kind = 'sale' THEN s.tickets ELSE -s.tickets END),
+          sum(CASE WHEN s.kind = 'sale' THEN s.amount ELSE -s.amount END),
+          count(*) FILTER (WHERE s.kind = 'sale')
+        FROM {st} s
+        LEFT JOIN {tx} sale ON s.kind = 'refund' AND sale.cinema_id = s.cinema_id
+                           AND sale.transaction_id = s.refund_of
+        -- a refund counts under its sale's format (refunds often name none)
+        CROSS JOIN LATERAL (SELECT COALESCE(CASE WHEN s.kind = 'refund' THEN sale.screening_format
+                                                 ELSE s.screening_format END, '') AS fmt) f
+        WHERE s.outcome = 'accepted' GROUP BY s.film_id, s.screen_id, s.day, f.fmt
         ON CONFLICT (film_id, screen_id, day, screening_format) DO UPDATE SET
           admissions = d.admissions + EXCLUDED.admissions,
           gross = d.gross + EXCLUDED.gross,

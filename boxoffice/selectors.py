@@ -1,12 +1,13 @@
 """Reads of box office that other apps and the views use; metrics read summaries, never raw tickets."""
 from __future__ import annotations
 
+import datetime
 from decimal import Decimal
 
 from django.db.models import Count, Max, Q, Sum
 
 from .choices import BatchStatus, Outcome
-from .models import Anomaly, BatchRecord, Cinema, DailySales, ImportBatch, SummaryDiscrepancy
+from .models import Anomaly, BatchRecord, Cinema, DailySales, ImportBatch, ScreenDaySales, SummaryDiscrepancy
 
 
 def film_box_office_totals(film_ids) -> dict[int, dict]:
@@ -137,3 +138,32 @@ def cinema_films(cinema_id: int):
     return (DailySales.objects.filter(cinema_id=cinema_id).values("film__code", "film__title", "film__title_en",
                                                                   "film__title_ru", "film__title_kk")
             .annotate(gross=Sum("gross"), admissions=Sum("admissions")).order_by("-gross", "film__code"))
+
+
+# --- The market view's source of day-level figures (funding/market.py reads only these) ---------------
+
+def market_day_rows(start: datetime.date | None = None, end: datetime.date | None = None, *,
+                    region: str | None = None):
+    """Day rows (film × day × place) with `gross`, `admissions`, `screenings` and the place's `region`.
+
+    Today: the ticket feed's film × cinema × day summaries. This is the one function to change when the
+    day-level summary that combines tickets with box-office reports is the source."""
+    rows = DailySales.objects.all()
+    if start is not None:
+        rows = rows.filter(day__gte=start)
+    if end is not None:
+        rows = rows.filter(day__lte=end)
+    if region is not None:
+        rows = rows.filter(cinema__region__code=region)
+    return rows
+
+
+MARKET_REGION = "cinema__region__code"  # the source's column naming the region of a day row (null: unknown)
+
+
+def market_screen_day_rows(start, end, *, region: str | None = None):
+    """The ticket feed's film × screen × day × format rows: distinct screens, and figures by format."""
+    rows = ScreenDaySales.objects.filter(day__gte=start, day__lte=end)
+    if region is not None:
+        rows = rows.filter(screen__cinema__region__code=region)
+    return rows

@@ -81,7 +81,7 @@ def store_accepted(batch: ImportBatch, decisions: list[Decision], reg: RegisterV
         if sales_before[key] == 0 and s.tickets_sold > 0:
             summary[(s.film_id, s.cinema_id, screening_day(s.starts_at))]["screenings"] += 1
     apply_summary_deltas(summary)
-    apply_screen_day_deltas(new_sales + [tx for tx, _ in new_refunds])
+    apply_screen_day_deltas([(tx, tx.screening_format) for tx in new_sales] + _refund_formats(new_refunds))
 
     _flag_anomalies(batch, new_sales, screenings, reg)
 
@@ -162,12 +162,20 @@ def apply_summary_deltas(summary: dict[tuple[int, int, datetime.date], dict]):
                                    batch_size=1000)
 
 
-def apply_screen_day_deltas(transactions: list[TicketTransaction]):
-    """Add these transactions to the film × screen × day × format summary (the market view's)."""
+def _refund_formats(new_refunds: list[tuple[TicketTransaction, Decision]]) -> list[tuple[TicketTransaction, str]]:
+    """A refund returns seats of its sale, so it counts under the sale's format (refunds often name none)."""
+    stored_ids = [d.sale_id for _, d in new_refunds if d.sale_record is None and d.sale_id]
+    stored = dict(TicketTransaction.objects.filter(pk__in=stored_ids).values_list("pk", "screening_format"))
+    return [(tx, d.sale_record.screening_format if d.sale_record is not None else stored.get(d.sale_id, ""))
+            for tx, d in new_refunds]
+
+
+def apply_screen_day_deltas(transactions: list[tuple[TicketTransaction, str]]):
+    """Add these transactions, each with its format, to the film × screen × day × format summary."""
     delta: dict[tuple, list] = defaultdict(lambda: [0, Decimal("0"), 0])  # admissions, gross, sales
-    for tx in transactions:
+    for tx, fmt in transactions:
         s = tx.screening
-        row = delta[(s.film_id, s.screen_id, screening_day(s.starts_at), tx.screening_format or "")]
+        row = delta[(s.film_id, s.screen_id, screening_day(s.starts_at), fmt or "")]
         sign = 1 if tx.kind == TransactionKind.SALE else -1
         row[0] += sign * tx.tickets
         row[1] += sign * tx.amount

@@ -5,7 +5,7 @@ from collections import defaultdict
 from decimal import Decimal
 
 from django.db import transaction
-from django.db.models import Count, Max, Q, Sum
+from django.db.models import Case, Count, F, Max, Q, Sum, When
 
 from .choices import TransactionKind
 from .models import DailySales, ScreenDaySales, SummaryDiscrepancy, TicketTransaction
@@ -75,15 +75,17 @@ def verify_daily_summaries(*, repair: bool = True) -> int:
 def screen_day_sales_from_tickets() -> dict[tuple, tuple]:
     """Film × screen × day × format figures rebuilt from every accepted ticket (nightly only)."""
     sale = Q(kind=TransactionKind.SALE)
-    rows = (TicketTransaction.objects.values("film_id", "screening__screen_id", "screening__starts_at",
-                                             "screening_format")
+    # A refund counts under its sale's format (refunds often name none).
+    fmt = Case(When(kind=TransactionKind.REFUND, then=F("refund_of__screening_format")), default=F("screening_format"))
+    rows = (TicketTransaction.objects.annotate(fmt=fmt).values("film_id", "screening__screen_id",
+                                                               "screening__starts_at", "fmt")
             .annotate(sold=Sum("tickets", filter=sale), refunded=Sum("tickets", filter=~sale),
                       sold_amount=Sum("amount", filter=sale), refunded_amount=Sum("amount", filter=~sale),
                       sales=Count("id", filter=sale)).order_by())
     out: dict[tuple, list] = defaultdict(lambda: [0, Decimal("0"), 0])
     for r in rows.iterator(chunk_size=5000):
         row = out[(r["film_id"], r["screening__screen_id"], screening_day(r["screening__starts_at"]),
-                   r["screening_format"] or "")]
+                   r["fmt"] or "")]
         row[0] += (r["sold"] or 0) - (r["refunded"] or 0)
         row[1] += (r["sold_amount"] or 0) - (r["refunded_amount"] or 0)
         row[2] += r["sales"]

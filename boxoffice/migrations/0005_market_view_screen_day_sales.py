@@ -5,7 +5,7 @@ import zoneinfo
 
 from django.conf import settings
 from django.db import migrations, models
-from django.db.models import Count, Q, Sum
+from django.db.models import Case, Count, F, Q, Sum, When
 
 
 def backfill(apps, schema_editor):
@@ -15,14 +15,15 @@ def backfill(apps, schema_editor):
     tz = zoneinfo.ZoneInfo(settings.TIME_ZONE)
     sale = Q(kind="sale")
     rows = {}
-    per_screening = (TicketTransaction.objects.values("film_id", "screening__screen_id", "screening__starts_at",
-                                                      "screening_format")
+    fmt = Case(When(kind="refund", then=F("refund_of__screening_format")), default=F("screening_format"))
+    per_screening = (TicketTransaction.objects.annotate(fmt=fmt).values("film_id", "screening__screen_id",
+                                                                        "screening__starts_at", "fmt")
                      .annotate(sold=Sum("tickets", filter=sale), refunded=Sum("tickets", filter=~sale),
                                sold_amount=Sum("amount", filter=sale), refunded_amount=Sum("amount", filter=~sale),
                                sales=Count("id", filter=sale)).order_by())
     for r in per_screening.iterator(chunk_size=5000):
         key = (r["film_id"], r["screening__screen_id"], r["screening__starts_at"].astimezone(tz).date(),
-               r["screening_format"] or "")
+               r["fmt"] or "")
         row = rows.setdefault(key, [0, 0, 0])
         row[0] += (r["sold"] or 0) - (r["refunded"] or 0)
         row[1] += (r["sold_amount"] or 0) - (r["refunded_amount"] or 0)

@@ -1,0 +1,277 @@
+"""The market view of metrics.md: the box-office chart (day, ISO week, year) and the market breakdown (by genre,
+language, country of origin, region, format, domestic vs foreign, state-supported vs not), with its trend.
+
+Every figure comes from day-level summaries, never from the raw tickets. `boxoffice.selectors.market_day_rows`
+is the one place that says which summary: every function here reads day rows through it, so the CLI, the API,
+the open-data files and the pages add up the same rows.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections import defaultdict
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.conf import settings
+from django.db.models import Count, Max, Min, Q, Sum
+from django.db.models.functions import ExtractYear
+
+from boxoffice.selectors import MARKET_REGION as REGION
+from boxoffice.selectors import market_day_rows as _days
+from boxoffice.selectors import market_screen_day_rows as _screen_days
+from films.models import Film
+
+PERIODS = ("day", "week", "year")
+DIMENSIONS = ("genre", "language", "country", "region", "format", "domestic", "supported")
+UNKNOWN = "unknown"
+ZERO = Decimal("0.00")
+
+CHART_COLUMNS = ["rank", "film_code", "title", "gross", "share", "change", "admissions", "screenings", "screens",
+                 "cumulative_gross", "days_on_release", "domestic"]
+MARKET_COLUMNS = ["value", "films", "gross", "admissions", "share"]
+
+
+# --- Periods ------------------------------------------------------------------------------------------------
+
+def period_bounds(period: str, day: datetime.date) -> tuple[datetime.date, datetime.date]:
+    """The day, ISO week (Monday–Sunday) or calendar year that contains `day`."""
+    if period == "day":
+        return day, day
+    if period == "week":
+        start = day - datetime.timedelta(days=day.weekday())
+        return start, start + datetime.timedelta(days=6)
+    if period == "year":
+        return datetime.date(day.year, 1, 1), datetime.date(day.year, 12, 31)
+    raise ValueError(f"period must be one of {', '.join(PERIODS)}")
+
+
+def previous_period(period: str, start: datetime.date) -> tuple[datetime.date, datetime.date]:
+    if period == "year":
+        return period_bounds(period, datetime.date(start.year - 1, 1, 1))
+    return period_bounds(period, start - datetime.timedelta(days=1))
+
+
+def next_period(period: str, end: datetime.date) -> tuple[datetime.date, datetime.date]:
+    return period_bounds(period, end + datetime.timedelta(days=1))
+
+
+# --- The chart ----------------------------------------------------------------------------------------------
+
+@dataclass
+class Chart:
+    period: str
+    start: datetime.date
+    end: datetime.date
+    rows: list[dict]
+    total_gross: Decimal
+    total_admissions: int
+    films: int
+    region: str | None = None
+    previous: tuple = field(default=())
+    next: tuple = field(default=())
+
+    def as_json(self) -> list[dict]:
+        """The rows as `report chart --format json` prints them: money as strings, ratios as numbers."""
+        return [_json_row(r) for r in self.rows]
+
+
+def _money(value) -> str:
+    return f"{Decimal(value or 0):.2f}"
+
+
+def _ratio(value) -> float | None:
+    return None if value is None else float(value)
+
+
+def _json_row(row: dict) -> dict:
+    out = {}
+    for k, v in row.items():
+        if k in ("gross", "cumulative_gross"):
+            out[k] = _money(v)
+        elif k in ("share", "change"):
+            out[k] = _ratio(v)
+        else:
+            out[k] = v
+    return out
+
+
+def _per_film(start, end, region=None, film_ids=None) -> dict[int, dict]:
+    rows = _days(start, end, region=region)
+    if film_ids is not None:
+        rows = rows.filter(film_id__in=film_ids)
+    return {r.pop("film_id"): r for r in rows.values("film_id").order_by()
+            .annotate(gross=Sum("gross"), admissions=Sum("admissions"), screenings=Sum("screenings"))}
+
+
+def chart(period: str, day: datetime.date, limit: int | None = None, *, region: str | None = None) -> Chart:
+    """metrics.md "Box-office chart": films ranked by gross in the period that contains `day`."""
+    start, end = period_bounds(period, day)
+    now = _per_film(start, end, region)
+    prev_start, prev_end = previous_period(period, start)
+    ids = list(now)
+    before = _per_film(prev_start, prev_end, region, ids) if ids else {}
+    history = {r["film_id"]: r for r in _days(None, end, region=region).filter(film_id__in=ids)
+               .values("film_id").order_by().annotate(cumulative=Sum("gross"), first_day=Min("day"))}
+    screens = {r["film_id"]: r["n"] for r in _screen_days(start, end, region=region).filter(film_id__in=ids)
+               .values("film_id").order_by().annotate(n=Count("screen_id", distinct=True))}
+    films = Film.objects.in_bulk(ids)
+    total = sum((r["gross"] or ZERO for r in now.values()), ZERO)
+    ranked = sorted(now.items(), key=lambda kv: (-(kv[1]["gross"] or ZERO), films[kv[0]].code))
+    rows = []
+    for rank, (film_id, figures) in enumerate(ranked[:limit] if limit else ranked, start=1):
+        film = films[film_id]
+        gross = figures["gross"] or ZERO
+        prev = (before.get(film_id) or {}).get("gross") or ZERO
+        rows.append({
+            "rank": rank,
+            "film_code": film.code,
+            "title": film.title,
+            "gross": gross,
+            "share": gross / total if total else None,
+            "change": (gross / prev - 1) if prev > 0 else None,
+            "admissions": int(figures["admissions"] or 0),
+            "screenings": int(figures["screenings"] or 0),
+            "screens": screens.get(film_id, 0),
+            "cumulative_gross": history[film_id]["cumulative"] or ZERO,
+            "days_on_release": (end - history[film_id]["first_day"]).days + 1,
+            "domestic": film.is_domestic,
+        })
+    return Chart(period=period, start=start, end=end, rows=rows, total_gross=total,
+                 total_admissions=sum(int(r["admissions"] or 0) for r in now.values()), films=len(now),
+                 region=region, previous=(prev_start, prev_end), next=next_period(period, end))
+
+
+# --- The market breakdown -----------------------------------------------------------------------------------
+
+def _supported_film_ids() -> set[int]:
+    from .models import Grant
+
+    return set(Grant.objects.published().filter(currency=settings.HOME_CURRENCY, film__isnull=False)
+               .values_list("film_id", flat=True))
+
+
+def _film_values(by: str, film_ids) -> dict[int, str]:
+    """Each film's value of a film-level dimension (its first genre, language or country of origin, ...)."""
+    films = Film.objects.filter(pk__in=list(film_ids)).only("id", "genre_codes", "language_codes", "country_codes")
+    if by == "supported":
+        supported = _supported_film_ids()
+        return {f.pk: "supported" if f.pk in supported else "not supported" for f in films}
+    pick = {
+        "genre": lambda f: f.first_genre,
+        "language": lambda f: f.first_language,
+        "country": lambda f: f.origin_country,
+        "domestic": lambda f: "domestic" if f.is_domestic else "foreign",
+    }[by]
+    return {f.pk: pick(f) or UNKNOWN for f in films}
+
+
+def _breakdown(by: str, start, end) -> dict[str, dict]:
+    """{value: {films: set, gross, admissions}} over the days from start to end."""
+    out: dict[str, dict] = defaultdict(lambda: {"films": set(), "gross": ZERO, "admissions": 0})
+    if by == "region":
+        for r in (_days(start, end).values(REGION, "film_id").order_by()
+                  .annotate(gross=Sum("gross"), admissions=Sum("admissions"))):
+            cell = out[r[REGION] or UNKNOWN]
+            cell["films"].add(r["film_id"])
+            cell["gross"] += r["gross"] or ZERO
+            cell["admissions"] += int(r["admissions"] or 0)
+        return out
+    if by == "format":
+        split_gross, split_adm = ZERO, 0
+        for r in (_screen_days(start, end).values("screening_format", "film_id").order_by()
+                  .annotate(gross=Sum("gross"), admissions=Sum("admissions"))):
+            cell = out[r["screening_format"] or UNKNOWN]
+            cell["films"].add(r["film_id"])
+            cell["gross"] += r["gross"] or ZERO
+            cell["admissions"] += int(r["admissions"] or 0)
+            split_gross += r["gross"] or ZERO
+            split_adm += int(r["admissions"] or 0)
+        # What the day rows hold beyond the figures split by format is shown as unknown.
+        per_film = _per_film(start, end)
+        rest_gross = sum((r["gross"] or ZERO for r in per_film.values()), ZERO) - split_gross
+        rest_adm = sum(int(r["admissions"] or 0) for r in per_film.values()) - split_adm
+        if rest_gross or rest_adm:
+            out[UNKNOWN]["gross"] += rest_gross
+            out[UNKNOWN]["admissions"] += rest_adm
+        return out
+    per_film = _per_film(start, end)
+    values = _film_values(by, per_film)
+    for film_id, r in per_film.items():
+        cell = out[values[film_id]]
+        cell["films"].add(film_id)
+        cell["gross"] += r["gross"] or ZERO
+        cell["admissions"] += int(r["admissions"] or 0)
+    return out
+
+
+@dataclass
+class Market:
+    by: str
+    year: int
+    rows: list[dict]
+    total_gross: Decimal
+    total_admissions: int
+
+    def as_json(self) -> list[dict]:
+        return [_json_row(r) for r in self.rows]
+
+
+def market(by: str, year: int) -> Market:
+    """metrics.md "Market breakdown": one row per value, biggest gross first, `unknown` last."""
+    if by not in DIMENSIONS:
+        raise ValueError(f"by must be one of {', '.join(DIMENSIONS)}")
+    cells = _breakdown(by, datetime.date(year, 1, 1), datetime.date(year, 12, 31))
+    total = sum((c["gross"] for c in cells.values()), ZERO)
+    rows = [{"value": value, "films": len(c["films"]), "gross": c["gross"], "admissions": c["admissions"],
+             "share": c["gross"] / total if total else None}
+            for value, c in cells.items()]
+    rows.sort(key=lambda r: (r["value"] == UNKNOWN, -r["gross"], r["value"]))
+    return Market(by=by, year=year, rows=rows, total_gross=total,
+                  total_admissions=sum(c["admissions"] for c in cells.values()))
+
+
+def years() -> list[int]:
+    """The calendar years with box-office figures, oldest first."""
+    return sorted(y for y in _days().annotate(y=ExtractYear("day")).values_list("y", flat=True).distinct()
+                  .order_by() if y is not None)
+
+
+def trend(by: str, years_: list[int] | None = None) -> dict:
+    """The breakdown over the years: {years, values, rows: [{year, value, gross, share}]}, each year's shares
+    those of `market(by, year)`."""
+    years_ = years() if years_ is None else years_
+    markets = [market(by, y) for y in years_]
+    totals: dict[str, Decimal] = defaultdict(lambda: ZERO)
+    for m in markets:
+        for r in m.rows:
+            totals[r["value"]] += r["gross"]
+    values = sorted(totals, key=lambda v: (v == UNKNOWN, -totals[v], v))
+    rows = [{"year": m.year, "value": r["value"], "gross": r["gross"], "share": r["share"]}
+            for m in markets for r in m.rows]
+    return {"by": by, "years": years_, "values": values, "rows": rows}
+
+
+def as_of() -> dict:
+    """The "as of" moment of the figures: the last accepted sale included, and when metrics were computed."""
+    from boxoffice.selectors import box_office_as_of
+
+    from .selectors import metrics_as_of
+
+    return {"last_sale_at": box_office_as_of(),
+            "computed_at": metrics_as_of()["computed_at"]}
+
+
+def latest_day() -> datetime.date | None:
+    """The last day with figures: where the chart pages open."""
+    return _days().aggregate(d=Max("day"))["d"]
+
+
+def region_has_figures(code: str) -> bool:
+    return _days(region=code).filter(~Q(gross=0) | ~Q(admissions=0)).exists()
+
+
+def region_exists(code: str) -> bool:
+    from films.models import Region
+
+    return Region.objects.filter(code=code).exists()
