@@ -275,3 +275,43 @@ def region_exists(code: str) -> bool:
     from films.models import Region
 
     return Region.objects.filter(code=code).exists()
+
+
+def chart_series(chart: Chart, films: int = 5) -> dict:
+    """Gross over the chart's period for its first films, the line chart beside the table: by day for a day
+    or a week, by month for a year. {"points": [date, ...], "films": [{film_code, gross: [...]}, ...]}"""
+    codes = [r["film_code"] for r in chart.rows[:films]]
+    by_month = chart.period == "year"
+    if by_month:
+        points = [datetime.date(chart.start.year, m, 1) for m in range(1, 13)]
+    else:
+        points = [chart.start + datetime.timedelta(days=i) for i in range((chart.end - chart.start).days + 1)]
+    cells: dict[tuple, Decimal] = defaultdict(lambda: ZERO)
+    rows = (_days(chart.start, chart.end, region=chart.region).filter(film__code__in=codes)
+            .values("film__code", "day").order_by().annotate(gross=Sum("gross")))
+    for r in rows:
+        point = r["day"].replace(day=1) if by_month else r["day"]
+        cells[(r["film__code"], point)] += r["gross"] or ZERO
+    return {"points": points, "by": "month" if by_month else "day",
+            "films": [{"film_code": c, "gross": [cells[(c, p)] for p in points]} for c in codes]}
+
+
+def every_market() -> list[dict]:
+    """Every year's breakdown by every dimension, as JSON rows with `year` and `by` (the open-data file)."""
+    return [{"year": y, "by": by, **row} for y in years() for by in DIMENSIONS for row in market(by, y).as_json()]
+
+
+def every_weekly_chart() -> list[dict]:
+    """Every ISO week's chart since the first day with figures, as JSON rows with the week's first and last day."""
+    first = _days().aggregate(d=Min("day"))["d"]
+    last = latest_day()
+    out: list[dict] = []
+    if first is None:
+        return out
+    start, _ = period_bounds("week", first)
+    while start <= last:
+        week = chart("week", start)
+        out.extend({"week_start": week.start.isoformat(), "week_end": week.end.isoformat(), **row}
+                   for row in week.as_json())
+        start += datetime.timedelta(days=7)
+    return out

@@ -18,7 +18,7 @@ from django.utils.translation import gettext_lazy as _
 from rest_framework.utils.encoders import JSONEncoder
 
 from boxoffice.api.views import CinemaViewSet, RegionViewSet
-from funding import exactjson
+from funding import exactjson, market
 from funding.api.views import (
     FilmMetricsViewSet,
     FilmViewSet,
@@ -82,6 +82,9 @@ DATASETS: dict[str, Dataset] = {
                 ("box-office-by-year", _("Box office by year, domestic vs foreign")),
             ]
         ],
+        Dataset("market", _("Market by year: genre, language, country, region, format, domestic, state support"),
+                market.every_market, market.as_of),
+        Dataset("chart-weekly", _("Weekly box-office charts"), market.every_weekly_chart, market.as_of),
     ]
 }
 

@@ -16,4 +16,6 @@ urlpatterns = [
     path("regions/", views.region_list, name="regions"),
     path("regions/<str:code>/", views.region_detail, name="region"),
     path("open-data/", views.open_data, name="open-data"),
+    path("charts/<str:period>/", views.chart, name="chart"),
+    path("market/", views.market, name="market"),
 ]
