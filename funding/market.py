@@ -274,6 +274,8 @@ def region_has_figures(code: str) -> bool:
 def region_exists(code: str) -> bool:
     from films.models import Region
 
+    if not code or len(code) > 8 or not code.isprintable():  # and never a NUL byte to the database
+        return False
     return Region.objects.filter(code=code).exists()
 
 

@@ -5,6 +5,7 @@ shape, so a page's table, its chart and the API show the same figures."""
 from __future__ import annotations
 
 import datetime
+import re
 
 from django.core.exceptions import BadRequest
 from django.utils import timezone
@@ -16,6 +17,8 @@ from funding import market
 from funding.market import CHART_COLUMNS, DIMENSIONS, MARKET_COLUMNS, PERIODS  # noqa: F401 - re-exported
 
 from .reports import money
+
+_DIGITS = re.compile(r"[0-9]{1,12}")  # str.isdigit() would let "²" through to int()
 
 
 def _fail(api: bool, name: str, message: str):
@@ -51,7 +54,7 @@ def chart_params(params, *, api: bool, period: str | None = None):
     day = parse_date(_one(params, "date", api), api)
     limit = _one(params, "limit", api)
     if limit is not None:
-        if not limit.isdigit() or not 1 <= int(limit) <= MAX_ID:
+        if not _DIGITS.fullmatch(limit) or not 1 <= int(limit) <= MAX_ID:
             _fail(api, "limit", f"must be a whole number from 1 to {MAX_ID}")
         limit = int(limit)
     region = _one(params, "region", api)
@@ -71,7 +74,7 @@ def market_params(params, *, api: bool):
     if year is None or year == "":
         known = market.years()
         return by, (known[-1] if known else timezone.localdate().year)
-    if not year.isdigit() or not 1 <= int(year) <= 9999:
+    if not _DIGITS.fullmatch(year) or not 1 <= int(year) <= 9999:
         _fail(api, "year", "must be a calendar year such as 2024")
     return by, int(year)
 

@@ -66,13 +66,14 @@ def test_the_market_api_gives_the_commands_rows_and_the_trend(client, market_sce
 @pytest.mark.parametrize("query", [
     "", "period=month", "period=week&date=2025-13-01", "period=week&date=2025-03-20&limit=0",
     "period=week&date=2025-03-20&limit=x", "period=week&region=KZ-00", "period=week&period=day",
+    "period=week&region=%00", "period=week&limit=%C2%B2",
 ])
 def test_a_bad_chart_query_answers_400(client, db, query):
     response = client.get(f"/api/v1/reports/chart/?{query}")
     assert response.status_code == 400, query
 
 
-@pytest.mark.parametrize("query", ["", "by=director", "by=genre&year=abc", "by=genre&year=0"])
+@pytest.mark.parametrize("query", ["", "by=director", "by=genre&year=abc", "by=genre&year=0", "by=genre&year=%C2%B2"])
 def test_a_bad_market_query_answers_400(client, db, query):
     assert client.get(f"/api/v1/reports/market/?{query}").status_code == 400
 
@@ -152,3 +153,25 @@ def test_the_open_data_files_give_the_same_rows(client, market_scenario):
     csv_text = client.get("/open-data/chart-weekly.csv").content.decode()
     assert csv_text.splitlines()[0].startswith("week_start,week_end,rank,film_code,title,gross")
     assert C in csv_text
+
+
+@pytest.mark.parametrize(("lang", "words"), [
+    ("kk", ["Прокат рейтингі", "Апта", "Жинақталған түсім, теңге", "Прокаттағы күндер", "Алғашқы он фильмнің"]),
+    ("ru", ["Кассовый рейтинг", "Неделя", "Сборы нарастающим итогом, тенге", "Дней в прокате", "первых десяти"]),
+])
+def test_the_chart_page_speaks_the_pages_language(client, market_scenario, lang, words):
+    page = client.get(f"/{lang}/charts/week/?date=2025-03-20").content.decode()
+    for word in words:
+        assert word in page, word
+    assert "Box-office chart" not in page and "Days on release" not in page
+
+
+@pytest.mark.parametrize(("lang", "words"), [
+    ("kk", ["Жылдық нарық", "Мемлекеттік қолдау", "мемлекет қолдаған", "Жылдар бойы"]),
+    ("ru", ["Рынок по годам", "Господдержка", "с господдержкой", "По годам"]),
+])
+def test_the_market_page_speaks_the_pages_language(client, market_scenario, lang, words):
+    page = client.get(f"/{lang}/market/?by=supported&year=2025").content.decode()
+    for word in words:
+        assert word in page, word
+    assert "Market by year" not in page and "state-supported" not in page
