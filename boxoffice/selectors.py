@@ -161,6 +161,14 @@ def market_day_rows(start: datetime.date | None = None, end: datetime.date | Non
 MARKET_REGION = "cinema__region__code"  # the source's column naming the region of a day row (null: unknown)
 
 
+def market_sums() -> dict:
+    """The aggregates of the day rows: gross, admissions, screenings and the part of gross from reports."""
+    from django.db.models import DecimalField, Value
+
+    return {"gross": Sum("gross"), "admissions": Sum("admissions"), "screenings": Sum("screenings"),
+            "from_reports": Sum(Value(0), output_field=DecimalField(max_digits=20, decimal_places=2))}
+
+
 def market_screen_day_rows(start, end, *, region: str | None = None):
     """The ticket feed's film × screen × day × format rows: distinct screens, and figures by format."""
     rows = ScreenDaySales.objects.filter(day__gte=start, day__lte=end)

@@ -10,16 +10,17 @@ from __future__ import annotations
 
 import datetime
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from decimal import Decimal
 
 from django.conf import settings
-from django.db.models import Count, Max, Min, Q, Sum
+from django.db.models import Count, Max, Min, Sum
 from django.db.models.functions import ExtractYear
 
 from boxoffice.selectors import MARKET_REGION as REGION
 from boxoffice.selectors import market_day_rows as _days
 from boxoffice.selectors import market_screen_day_rows as _screen_days
+from boxoffice.selectors import market_sums
 from films.models import Film
 
 PERIODS = ("day", "week", "year")
@@ -27,9 +28,11 @@ DIMENSIONS = ("genre", "language", "country", "region", "format", "domestic", "s
 UNKNOWN = "unknown"
 ZERO = Decimal("0.00")
 
+# metrics.md's columns, then the marker the spec asks for ("the chart says which figures come from reports
+# spread over days"): the part of `gross` that comes from box-office reports rather than tickets.
 CHART_COLUMNS = ["rank", "film_code", "title", "gross", "share", "change", "admissions", "screenings", "screens",
-                 "cumulative_gross", "days_on_release", "domestic"]
-MARKET_COLUMNS = ["value", "films", "gross", "admissions", "share"]
+                 "cumulative_gross", "days_on_release", "domestic", "gross_from_reports"]
+MARKET_COLUMNS = ["value", "films", "gross", "admissions", "share", "gross_from_reports"]
 
 
 # --- Periods ------------------------------------------------------------------------------------------------
@@ -40,20 +43,26 @@ def period_bounds(period: str, day: datetime.date) -> tuple[datetime.date, datet
         return day, day
     if period == "week":
         start = day - datetime.timedelta(days=day.weekday())
-        return start, start + datetime.timedelta(days=6)
+        # the last week of the calendar (9999-12-27 onwards) ends where dates end
+        return start, min(start, datetime.date.max - datetime.timedelta(days=6)) + datetime.timedelta(days=6)
     if period == "year":
         return datetime.date(day.year, 1, 1), datetime.date(day.year, 12, 31)
     raise ValueError(f"period must be one of {', '.join(PERIODS)}")
 
 
-def previous_period(period: str, start: datetime.date) -> tuple[datetime.date, datetime.date]:
-    if period == "year":
-        return period_bounds(period, datetime.date(start.year - 1, 1, 1))
-    return period_bounds(period, start - datetime.timedelta(days=1))
+def previous_period(period: str, start: datetime.date) -> tuple[datetime.date, datetime.date] | None:
+    """The period before; None before the first day the calendar has."""
+    try:
+        return period_bounds(period, start - datetime.timedelta(days=1))
+    except OverflowError:
+        return None
 
 
-def next_period(period: str, end: datetime.date) -> tuple[datetime.date, datetime.date]:
-    return period_bounds(period, end + datetime.timedelta(days=1))
+def next_period(period: str, end: datetime.date) -> tuple[datetime.date, datetime.date] | None:
+    try:
+        return period_bounds(period, end + datetime.timedelta(days=1))
+    except OverflowError:
+        return None
 
 
 # --- The chart ----------------------------------------------------------------------------------------------
@@ -68,8 +77,8 @@ class Chart:
     total_admissions: int
     films: int
     region: str | None = None
-    previous: tuple = field(default=())
-    next: tuple = field(default=())
+    previous: tuple | None = None  # (start, end) of the period before, None at the ends of the calendar
+    next: tuple | None = None
 
     def as_json(self) -> list[dict]:
         """The rows as `report chart --format json` prints them: money as strings, ratios as numbers."""
@@ -87,7 +96,7 @@ def _ratio(value) -> float | None:
 def _json_row(row: dict) -> dict:
     out = {}
     for k, v in row.items():
-        if k in ("gross", "cumulative_gross"):
+        if k in ("gross", "cumulative_gross", "gross_from_reports"):
             out[k] = _money(v)
         elif k in ("share", "change"):
             out[k] = _ratio(v)
@@ -101,18 +110,18 @@ def _per_film(start, end, region=None, film_ids=None) -> dict[int, dict]:
     if film_ids is not None:
         rows = rows.filter(film_id__in=film_ids)
     return {r.pop("film_id"): r for r in rows.values("film_id").order_by()
-            .annotate(gross=Sum("gross"), admissions=Sum("admissions"), screenings=Sum("screenings"))}
+            .annotate(**market_sums())}
 
 
 def chart(period: str, day: datetime.date, limit: int | None = None, *, region: str | None = None) -> Chart:
     """metrics.md "Box-office chart": films ranked by gross in the period that contains `day`."""
     start, end = period_bounds(period, day)
     now = _per_film(start, end, region)
-    prev_start, prev_end = previous_period(period, start)
+    previous = previous_period(period, start)
     ids = list(now)
-    before = _per_film(prev_start, prev_end, region, ids) if ids else {}
+    before = _per_film(*previous, region, ids) if ids and previous else {}
     history = {r["film_id"]: r for r in _days(None, end, region=region).filter(film_id__in=ids)
-               .values("film_id").order_by().annotate(cumulative=Sum("gross"), first_day=Min("day"))}
+               .values("film_id").order_by().annotate(cumulative=market_sums()["gross"], first_day=Min("day"))}
     screens = {r["film_id"]: r["n"] for r in _screen_days(start, end, region=region).filter(film_id__in=ids)
                .values("film_id").order_by().annotate(n=Count("screen_id", distinct=True))}
     films = Film.objects.in_bulk(ids)
@@ -136,10 +145,11 @@ def chart(period: str, day: datetime.date, limit: int | None = None, *, region: 
             "cumulative_gross": history[film_id]["cumulative"] or ZERO,
             "days_on_release": (end - history[film_id]["first_day"]).days + 1,
             "domestic": film.is_domestic,
+            "gross_from_reports": figures["from_reports"] or ZERO,
         })
     return Chart(period=period, start=start, end=end, rows=rows, total_gross=total,
                  total_admissions=sum(int(r["admissions"] or 0) for r in now.values()), films=len(now),
-                 region=region, previous=(prev_start, prev_end), next=next_period(period, end))
+                 region=region, previous=previous, next=next_period(period, end))
 
 
 # --- The market breakdown -----------------------------------------------------------------------------------
@@ -168,40 +178,37 @@ def _film_values(by: str, film_ids) -> dict[int, str]:
 
 def _breakdown(by: str, start, end) -> dict[str, dict]:
     """{value: {films: set, gross, admissions}} over the days from start to end."""
-    out: dict[str, dict] = defaultdict(lambda: {"films": set(), "gross": ZERO, "admissions": 0})
+    out: dict[str, dict] = defaultdict(lambda: {"films": set(), "gross": ZERO, "admissions": 0, "reports": ZERO})
+
+    def add(value, film_id, gross, admissions, reports=ZERO):
+        cell = out[value]
+        cell["films"].add(film_id)
+        cell["gross"] += gross or ZERO
+        cell["admissions"] += int(admissions or 0)
+        cell["reports"] += reports or ZERO
+
     if by == "region":
-        for r in (_days(start, end).values(REGION, "film_id").order_by()
-                  .annotate(gross=Sum("gross"), admissions=Sum("admissions"))):
-            cell = out[r[REGION] or UNKNOWN]
-            cell["films"].add(r["film_id"])
-            cell["gross"] += r["gross"] or ZERO
-            cell["admissions"] += int(r["admissions"] or 0)
-        return out
-    if by == "format":
-        split_gross, split_adm = ZERO, 0
-        for r in (_screen_days(start, end).values("screening_format", "film_id").order_by()
-                  .annotate(gross=Sum("gross"), admissions=Sum("admissions"))):
-            cell = out[r["screening_format"] or UNKNOWN]
-            cell["films"].add(r["film_id"])
-            cell["gross"] += r["gross"] or ZERO
-            cell["admissions"] += int(r["admissions"] or 0)
-            split_gross += r["gross"] or ZERO
-            split_adm += int(r["admissions"] or 0)
-        # What the day rows hold beyond the figures split by format is shown as unknown.
-        per_film = _per_film(start, end)
-        rest_gross = sum((r["gross"] or ZERO for r in per_film.values()), ZERO) - split_gross
-        rest_adm = sum(int(r["admissions"] or 0) for r in per_film.values()) - split_adm
-        if rest_gross or rest_adm:
-            out[UNKNOWN]["gross"] += rest_gross
-            out[UNKNOWN]["admissions"] += rest_adm
+        for r in _days(start, end).values(REGION, "film_id").order_by().annotate(**market_sums()):
+            add(r[REGION] or UNKNOWN, r["film_id"], r["gross"], r["admissions"], r["from_reports"])
         return out
     per_film = _per_film(start, end)
+    if by == "format":
+        split: dict[int, list] = defaultdict(lambda: [ZERO, 0])
+        for r in (_screen_days(start, end).values("screening_format", "film_id").order_by()
+                  .annotate(gross=Sum("gross"), admissions=Sum("admissions"))):
+            add(r["screening_format"] or UNKNOWN, r["film_id"], r["gross"], r["admissions"])
+            split[r["film_id"]][0] += r["gross"] or ZERO
+            split[r["film_id"]][1] += int(r["admissions"] or 0)
+        # What a film's day rows hold beyond its figures split by format (reports, above all) is unknown.
+        for film_id, r in per_film.items():
+            gross = (r["gross"] or ZERO) - split[film_id][0]
+            admissions = int(r["admissions"] or 0) - split[film_id][1]
+            if gross or admissions or r["from_reports"]:
+                add(UNKNOWN, film_id, gross, admissions, r["from_reports"])
+        return out
     values = _film_values(by, per_film)
     for film_id, r in per_film.items():
-        cell = out[values[film_id]]
-        cell["films"].add(film_id)
-        cell["gross"] += r["gross"] or ZERO
-        cell["admissions"] += int(r["admissions"] or 0)
+        add(values[film_id], film_id, r["gross"], r["admissions"], r["from_reports"])
     return out
 
 
@@ -224,7 +231,7 @@ def market(by: str, year: int) -> Market:
     cells = _breakdown(by, datetime.date(year, 1, 1), datetime.date(year, 12, 31))
     total = sum((c["gross"] for c in cells.values()), ZERO)
     rows = [{"value": value, "films": len(c["films"]), "gross": c["gross"], "admissions": c["admissions"],
-             "share": c["gross"] / total if total else None}
+             "share": c["gross"] / total if total else None, "gross_from_reports": c["reports"]}
             for value, c in cells.items()]
     rows.sort(key=lambda r: (r["value"] == UNKNOWN, -r["gross"], r["value"]))
     return Market(by=by, year=year, rows=rows, total_gross=total,
@@ -267,10 +274,6 @@ def latest_day() -> datetime.date | None:
     return _days().aggregate(d=Max("day"))["d"]
 
 
-def region_has_figures(code: str) -> bool:
-    return _days(region=code).filter(~Q(gross=0) | ~Q(admissions=0)).exists()
-
-
 def region_exists(code: str) -> bool:
     from films.models import Region
 
@@ -290,7 +293,7 @@ def chart_series(chart: Chart, films: int = 5) -> dict:
         points = [chart.start + datetime.timedelta(days=i) for i in range((chart.end - chart.start).days + 1)]
     cells: dict[tuple, Decimal] = defaultdict(lambda: ZERO)
     rows = (_days(chart.start, chart.end, region=chart.region).filter(film__code__in=codes)
-            .values("film__code", "day").order_by().annotate(gross=Sum("gross")))
+            .values("film__code", "day").order_by().annotate(gross=market_sums()["gross"]))
     for r in rows:
         point = r["day"].replace(day=1) if by_month else r["day"]
         cells[(r["film__code"], point)] += r["gross"] or ZERO

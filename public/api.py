@@ -101,7 +101,8 @@ class ReportViewSet(CachedReadMixin, viewsets.ViewSet):
                              description="A day of the period (default: the last day with figures)"),
             OpenApiParameter("limit", {"type": "integer", "minimum": 1, "maximum": MAX_ID},
                              description="Only the first N films"),
-            OpenApiParameter("region", str, description="Only this region's cinemas (a region code)"),
+            OpenApiParameter("region", {"type": "string", "enum": market_view.REGION_CODES},
+                             description="Only this region's cinemas (a region code)"),
         ],
         responses=market_view.CHART_SCHEMA,
     )

@@ -4,6 +4,7 @@ shape, so a page's table, its chart and the API show the same figures."""
 
 from __future__ import annotations
 
+import csv
 import datetime
 import re
 
@@ -13,12 +14,21 @@ from rest_framework import serializers
 from rest_framework.exceptions import ValidationError
 
 from films.filtersets import MAX_ID
+from films.reference_data import REGIONS_CSV
 from funding import market
 from funding.market import CHART_COLUMNS, DIMENSIONS, MARKET_COLUMNS, PERIODS  # noqa: F401 - re-exported
 
 from .reports import money
 
-_DIGITS = re.compile(r"[0-9]{1,12}")  # str.isdigit() would let "²" through to int()
+
+def _region_codes() -> list[str]:
+    """The region codes the schema offers: those the regions migration loads."""
+    with REGIONS_CSV.open(encoding="utf-8-sig") as f:
+        return [row["code"] for row in csv.DictReader(f)]
+
+
+REGION_CODES = _region_codes()
+_DIGITS = re.compile(r"[0-9]{1,19}")  # str.isdigit() would let "²" through to int()
 
 
 def _fail(api: bool, name: str, message: str):
@@ -57,7 +67,7 @@ def chart_params(params, *, api: bool, period: str | None = None):
         if not _DIGITS.fullmatch(limit) or not 1 <= int(limit) <= MAX_ID:
             _fail(api, "limit", f"must be a whole number from 1 to {MAX_ID}")
         limit = int(limit)
-    region = _one(params, "region", api)
+    region = _one(params, "region", api) or None
     if region is not None and not market.region_exists(region):
         _fail(api, "region", "must be a region code such as KZ-75")
     return period, day, limit, region
@@ -83,6 +93,10 @@ def _as_of() -> dict:
     return {k: v.isoformat() if v else None for k, v in market.as_of().items()}
 
 
+def _span(span) -> dict | None:
+    return {"start": span[0].isoformat(), "end": span[1].isoformat()} if span else None
+
+
 def chart_json(period, day, limit=None, region=None) -> dict:
     chart = market.chart(period, day, limit, region=region)
     return {
@@ -91,8 +105,8 @@ def chart_json(period, day, limit=None, region=None) -> dict:
         "start": chart.start.isoformat(),
         "end": chart.end.isoformat(),
         "region": region,
-        "previous": {"start": chart.previous[0].isoformat(), "end": chart.previous[1].isoformat()},
-        "next": {"start": chart.next[0].isoformat(), "end": chart.next[1].isoformat()},
+        "previous": _span(chart.previous),
+        "next": _span(chart.next),
         "films": chart.films,
         "total_gross": money(chart.total_gross),
         "total_admissions": chart.total_admissions,
@@ -142,6 +156,8 @@ class ChartRowSerializer(serializers.Serializer):
     cumulative_gross = serializers.CharField()
     days_on_release = serializers.IntegerField()
     domestic = serializers.BooleanField()
+    gross_from_reports = serializers.CharField(help_text="The part of gross from box-office reports spread over "
+                                                         "their days (the rest is from ticket sales)")
 
 
 class ChartSerializer(serializers.Serializer):
@@ -150,8 +166,8 @@ class ChartSerializer(serializers.Serializer):
     start = serializers.DateField()
     end = serializers.DateField()
     region = serializers.CharField(allow_null=True)
-    previous = _Span()
-    next = _Span()
+    previous = _Span(allow_null=True)
+    next = _Span(allow_null=True)
     films = serializers.IntegerField()
     total_gross = serializers.CharField()
     total_admissions = serializers.IntegerField()
@@ -164,6 +180,7 @@ class MarketRowSerializer(serializers.Serializer):
     gross = serializers.CharField()
     admissions = serializers.IntegerField()
     share = serializers.FloatField(allow_null=True)
+    gross_from_reports = serializers.CharField()
 
 
 class _TrendRow(serializers.Serializer):
@@ -243,7 +260,8 @@ def chart_page(period, day, limit=None, region=None) -> dict:
     }
     return {"data": data, "chart": chart, "series": series, "as_of": market.as_of(), "titles": titles,
             "ranked": ranked, "lines": lines,
-            "top": chart.rows[0] if chart.rows else None}
+            "top": chart.rows[0] if chart.rows else None,
+            "has_reports": any(r["gross_from_reports"] != "0.00" for r in data["rows"])}
 
 
 def market_page(by, year) -> dict:
@@ -274,4 +292,5 @@ def market_page(by, year) -> dict:
             tiles.append({"code": region.code, "name": region.name, "share": share if r else None,
                           "gross": (r or {}).get("gross"), "row": row, "col": col, "shade": shade})
     return {"data": data, "rows": rows, "ranked": ranked, "as_of": market.as_of(), "stacked": stacked, "years": years_,
-            "trend_table": trend_table, "tiles": tiles, "top": rows[0] if rows else None}
+            "trend_table": trend_table, "tiles": tiles, "top": rows[0] if rows else None,
+            "has_reports": any(r["gross_from_reports"] != "0.00" for r in rows)}

@@ -225,8 +225,8 @@ def _chart_links(period: str, page: dict, url) -> dict:
     return {
         "tabs": [{"label": names[p], "url": url(p, chart_.start), "current": p == period}
                  for p in market_view.PERIODS],
-        "previous_url": url(period, chart_.previous[0]),
-        "next_url": url(period, chart_.next[0]),
+        "previous_url": url(period, chart_.previous[0]) if chart_.previous else None,
+        "next_url": url(period, chart_.next[0]) if chart_.next else None,
         "period": period,
     }
 

@@ -40,7 +40,10 @@ def _open(browser, url, width):  # noqa: F811
     page = context.new_page()
     errors = []
     page.on("pageerror", lambda e: errors.append(str(e)))
-    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    page.on("console", lambda m: errors.append(m.text)
+            if m.type == "error" and not m.text.startswith("Failed to load resource") else None)
+    page.on("response", lambda r: errors.append(f"{r.status} {r.url}") if r.status >= 400 and "/favicon" not in r.url
+            else None)
     page.goto(url)
     page.wait_for_function("() => document.querySelectorAll('figure.js-chart canvas').length === 0 || "
                            "[...document.querySelectorAll('figure.js-chart canvas')]"

@@ -58,13 +58,13 @@ def test_the_weekly_chart_equals_the_hand_computation(market_scenario):
     a, b, c = rows
     assert a == {"rank": 1, "film_code": A, "title": "Дәстүр 1", "gross": "18000.00", "share": 18000 / 27000,
                  "change": 3.5, "admissions": 8, "screenings": 2, "screens": 2, "cumulative_gross": "22000.00",
-                 "days_on_release": 12, "domestic": True}
+                 "days_on_release": 12, "domestic": True, "gross_from_reports": "0.00"}
     assert (b["gross"], b["admissions"], b["screenings"], b["screens"]) == ("6500.00", 3, 2, 2)
     assert b["change"] == pytest.approx(6500 / 3000 - 1) and b["share"] == pytest.approx(6500 / 27000)
     assert (b["cumulative_gross"], b["days_on_release"], b["domestic"]) == ("9500.00", 12, False)
     assert c == {"rank": 3, "film_code": C, "title": "Томирис 3", "gross": "2500.00", "share": 2500 / 27000,
                  "change": None, "admissions": 2, "screenings": 1, "screens": 1, "cumulative_gross": "2500.00",
-                 "days_on_release": 7, "domestic": True}
+                 "days_on_release": 7, "domestic": True, "gross_from_reports": "0.00"}
     assert sum(Decimal(r["gross"]) for r in rows) == Decimal("27000.00")
 
 
@@ -90,7 +90,7 @@ def test_the_chart_csv_has_the_columns_of_metrics_md(market_scenario):
     out, _ = run_command("report", "chart", "--period", "week", "--date", "2025-03-17", "--format", "csv")
     rows = list(csv.DictReader(io.StringIO(out)))
     assert list(rows[0]) == ["rank", "film_code", "title", "gross", "share", "change", "admissions", "screenings",
-                             "screens", "cumulative_gross", "days_on_release", "domestic"]
+                             "screens", "cumulative_gross", "days_on_release", "domestic", "gross_from_reports"]
     assert (rows[0]["gross"], rows[0]["change"], rows[0]["domestic"]) == ("18000.00", "3.5", "true")
     assert (rows[2]["change"], rows[1]["domestic"]) == ("", "false")
 
@@ -121,6 +121,7 @@ MARKET = {
 def test_the_market_breakdown_equals_the_hand_computation(market_scenario, by):
     rows = report("market", "--by", by, "--year", "2025")
     assert [(r["value"], r["films"], r["gross"], r["admissions"]) for r in rows] == MARKET[by]
+    assert {r["gross_from_reports"] for r in rows} == {"0.00"}  # tickets only
     for r in rows:
         assert r["share"] == float(Decimal(r["gross"]) / Decimal("41500"))
     assert sum(r["share"] for r in rows) == pytest.approx(1, abs=1e-12)
@@ -128,7 +129,7 @@ def test_the_market_breakdown_equals_the_hand_computation(market_scenario, by):
 
 def test_the_market_csv_and_an_empty_year(market_scenario):
     out, _ = run_command("report", "market", "--by", "format", "--year", "2025", "--format", "csv")
-    assert out.splitlines()[0] == "value,films,gross,admissions,share"
+    assert out.splitlines()[0] == "value,films,gross,admissions,share,gross_from_reports"
     assert out.splitlines()[-1].startswith("unknown,2,18000.00,10,")
     assert report("market", "--by", "genre", "--year", "2024") == []
 
@@ -154,3 +155,15 @@ def test_bad_arguments_say_what_to_give(db, args, message):
 
     with pytest.raises(CommandError, match=message):
         run_command("report", *args)
+
+
+def test_the_ends_of_the_calendar_have_no_period_beyond(db):
+    import datetime
+
+    from funding.market import chart
+
+    first = chart("year", datetime.date(1, 6, 1))
+    assert first.previous is None and first.next[0] == datetime.date(2, 1, 1)
+    last = chart("week", datetime.date.max)
+    assert last.next is None and last.end == datetime.date.max
+    assert chart("day", datetime.date.min).previous is None
