@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from boxoffice.tests.helpers import sale, send
-from funding.tests.test_market import A, B, C, scenario
+from funding.tests.test_market import A, B, C, recompute, scenario
 
 from .test_browser_public import browser  # noqa: F401 - the shared chromium fixture
 
@@ -30,6 +30,7 @@ def market_site(live_server, registers):
           for i, (film, cinema, month, amount, fmt) in enumerate([
               (A, "KZ-C0001", 9, "9000.00", "2D"), (B, "KZ-C0002", 9, "12000.00", "IMAX"),
               (C, "KZ-C0001", 10, "4000.00", "2D"), (B, "KZ-C0001", 11, "7000.00", "")])])
+    recompute()
     cache.clear()
     SHOTS.mkdir(parents=True, exist_ok=True)
     return live_server.url
