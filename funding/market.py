@@ -256,7 +256,7 @@ def trend(by: str, years_: list[int] | None = None) -> dict:
     values = sorted(totals, key=lambda v: (v == UNKNOWN, -totals[v], v))
     rows = [{"year": m.year, "value": r["value"], "gross": r["gross"], "share": r["share"]}
             for m in markets for r in m.rows]
-    return {"by": by, "years": years_, "values": values, "rows": rows}
+    return {"by": by, "years": years_, "values": values, "rows": rows, "markets": {m.year: m for m in markets}}
 
 
 def as_of() -> dict:

@@ -97,8 +97,8 @@ def _span(span) -> dict | None:
     return {"start": span[0].isoformat(), "end": span[1].isoformat()} if span else None
 
 
-def chart_json(period, day, limit=None, region=None) -> dict:
-    chart = market.chart(period, day, limit, region=region)
+def chart_json(period, day, limit=None, region=None, *, chart=None) -> dict:
+    chart = chart or market.chart(period, day, limit, region=region)
     return {
         "as_of": _as_of(),
         "period": period,
@@ -115,8 +115,8 @@ def chart_json(period, day, limit=None, region=None) -> dict:
 
 
 def market_json(by, year) -> dict:
-    result = market.market(by, year)
     trend = market.trend(by)
+    result = trend["markets"].get(year) or market.market(by, year)
     return {
         "as_of": _as_of(),
         "by": by,
@@ -243,8 +243,8 @@ def _num(value) -> float:
 
 def chart_page(period, day, limit=None, region=None) -> dict:
     """What a chart page shows: the API's answer, the ranked bars and the lines over the period."""
-    data = chart_json(period, day, limit, region)
     chart = market.chart(period, day, limit, region=region)
+    data = chart_json(period, day, limit, region, chart=chart)
     series = market.chart_series(chart)
     titles = {r["film_code"]: r["title"] for r in chart.rows}
     ranked = {
