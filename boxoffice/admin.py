@@ -1,13 +1,26 @@
 from django.contrib import admin
 
-from films.admin_audit import AuditedAdmin
+from films.admin_audit import AuditedAdmin, ReadOnlyAdmin
 
-from .models import Anomaly, BatchRecord, Cinema, CinemaApiToken, DailySales, ImportBatch, Screen
+from .models import (
+    Anomaly,
+    BatchRecord,
+    Cinema,
+    CinemaApiToken,
+    DailySales,
+    ImportBatch,
+    ReportImport,
+    ReportRow,
+    Screen,
+)
 
 
 class ScreenInline(admin.TabularInline):
     model = Screen
     extra = 0
+    can_delete = False  # screenings name their screen
+
+
 
 
 @admin.register(Cinema)
@@ -15,21 +28,25 @@ class CinemaAdmin(AuditedAdmin, admin.ModelAdmin):
     list_display = ["code", "name", "region", "city", "chain", "connected_since"]
     list_filter = ["region", "chain", ("connected_since", admin.EmptyFieldListFilter)]
     search_fields = ["code", "name", "city", "chain"]
-    filter_horizontal = ["operators"]
     inlines = [ScreenInline]
+    # Tying an operator to a cinema grants upload rights for its sales: `manage.py cinema_operator add|remove`
+    # does it through an audited service; here it is shown only.
+    readonly_fields = ["operator_names"]
+    exclude = ["operators"]
 
+    @admin.display(description="operators (manage.py cinema_operator)")
+    def operator_names(self, obj):
+        return ", ".join(u.get_username() for u in obj.operators.order_by("username")) or "—"
 
-class ReadOnlyAdmin(admin.ModelAdmin):
-    """Sales data changes only through imports, so that every figure traces back to a batch."""
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
+    def get_readonly_fields(self, request, obj=None):
+        # Sales name the cinema by its code: a code once in use stays.
+        return [*self.readonly_fields, "code"] if obj is not None else self.readonly_fields
 
     def has_delete_permission(self, request, obj=None):
-        return False
+        return False  # sales, batches and tokens point at the cinema
+
+
+# Sales data (ReadOnlyAdmin) changes only through imports, so that every figure traces back to a batch.
 
 
 @admin.register(ImportBatch)
@@ -100,3 +117,21 @@ class CinemaApiTokenAdmin(ReadOnlyAdmin):
 
         n = sum(revoke_api_token(token=t, actor=Actor(door=Door.ADMIN, user=request.user)) for t in queryset)
         self.message_user(request, f"{n} token(s) revoked")
+
+
+@admin.register(ReportImport)
+class ReportImportAdmin(ReadOnlyAdmin):
+    list_display = ["pk", "received_at", "submitted_by_label", "door", "filename", "created", "updated",
+                    "unchanged", "rejected"]
+    search_fields = ["filename", "sha256"]
+
+
+@admin.register(ReportRow)
+class ReportRowAdmin(ReadOnlyAdmin):
+    """Report rows change only through an import (a correction is a new file), so each change is audited."""
+
+    list_display = ["film", "period_start", "period_end", "region", "cinema", "source", "gross", "admissions",
+                    "spoken_days", "spoken_gross", "covered_ticket_gross"]
+    list_filter = ["source"]
+    search_fields = ["film__code", "source", "reference"]
+    list_select_related = ["film", "region", "cinema"]

@@ -2,6 +2,7 @@
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
+from django.db.models.functions import Coalesce
 
 from films.models import Film, Region
 
@@ -274,3 +275,131 @@ class ScreenDaySales(models.Model):
 
     def __str__(self):
         return f"{self.film_id} on screen {self.screen_id} on {self.day} ({self.screening_format or '-'})"
+
+# --- Box-office reports (box-office-reports.md): figures known only from reports, kept apart from tickets. ----
+
+class ReportImport(models.Model):
+    """One box-office-report/1 file loaded, whatever door: who, when, which file, and its per-row counts."""
+
+    submitted_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+                                     related_name="+")
+    submitted_by_label = models.CharField(max_length=150, blank=True)
+    door = models.CharField(max_length=20, blank=True)
+    filename = models.CharField(max_length=300, blank=True)
+    sha256 = models.CharField(max_length=64, db_index=True)
+    size_bytes = models.BigIntegerField(default=0)
+    encoding = models.CharField(max_length=10, blank=True)  # csv or json
+    created = models.PositiveIntegerField(default=0)
+    updated = models.PositiveIntegerField(default=0)
+    unchanged = models.PositiveIntegerField(default=0)
+    rejected = models.PositiveIntegerField(default=0)
+    warnings = models.JSONField(default=list, blank=True)
+    problems = models.JSONField(default=list, blank=True, help_text="The rejected rows: line, key, field, reason")
+    received_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-received_at", "-id"]
+
+    def __str__(self):
+        return f"box-office report import {self.pk} ({self.filename or 'no name'})"
+
+
+class ReportRow(models.Model):
+    """One film's reported figures for one period and one place (the country, a region or a cinema)."""
+
+    film = models.ForeignKey(Film, on_delete=models.PROTECT, related_name="report_rows")
+    period_start = models.DateField()
+    period_end = models.DateField()
+    gross = models.DecimalField(**MONEY)
+    currency = models.CharField(max_length=3)
+    admissions = models.BigIntegerField(null=True, blank=True)
+    screenings = models.BigIntegerField(null=True, blank=True)
+    screens = models.IntegerField(null=True, blank=True)
+    region = models.ForeignKey(Region, null=True, blank=True, on_delete=models.PROTECT, related_name="report_rows")
+    cinema = models.ForeignKey(Cinema, null=True, blank=True, on_delete=models.PROTECT, related_name="report_rows")
+    source = models.CharField(max_length=100)
+    reference = models.CharField(max_length=500, blank=True)
+    # The import that last created or changed the row: "the most recently imported" of the spec.
+    imported_by = models.ForeignKey(ReportImport, on_delete=models.PROTECT, related_name="rows")
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    # Written by the combination (combining.py) at recompute time: how much of the row speaks and which
+    # accepted tickets inside its place it stands in for on those days (the auditors' pair).
+    spoken_days = models.IntegerField(default=0)
+    spoken_gross = models.DecimalField(default=0, **MONEY)
+    spoken_admissions = models.BigIntegerField(null=True, blank=True)
+    covered_ticket_gross = models.DecimalField(default=0, **MONEY)
+    covered_ticket_admissions = models.BigIntegerField(default=0)
+    covered_ticket_days = models.IntegerField(default=0)
+
+    class Meta:
+        ordering = ["film", "period_start", "period_end", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                "film", "period_start", "period_end", Coalesce("region", 0),
+                Coalesce("cinema", 0), "source", name="reportrow_key_unique"),
+            models.CheckConstraint(condition=models.Q(region__isnull=True) | models.Q(cinema__isnull=True),
+                                   name="reportrow_one_place"),
+            models.CheckConstraint(condition=models.Q(period_end__gte=models.F("period_start")),
+                                   name="reportrow_period_order"),
+        ]
+        indexes = [models.Index(fields=["film", "period_start"], name="reportrow_film_start")]
+
+    def __str__(self):
+        return f"{self.source}: film {self.film_id} {self.period_start}–{self.period_end} ({self.place_label})"
+
+    @property
+    def place_label(self) -> str:
+        if self.cinema_id:
+            return f"cinema {self.cinema.code}"
+        if self.region_id:
+            return f"region {self.region.code}"
+        return "whole country"
+
+    @property
+    def days(self) -> int:
+        return (self.period_end - self.period_start).days + 1
+
+    @property
+    def speaks(self) -> bool:
+        return self.spoken_days > 0
+
+
+class FilmDay(models.Model):
+    """Film × day × region (empty = not known, e.g. a national report): THE combined daily figures.
+
+    Rebuilt for the touched films at recompute time from the daily ticket summaries and the report rows
+    (box-office-reports.md, "How reports and tickets combine"); per-film totals, charts and market breakdowns
+    read this table, never raw tickets. Each figure is split into the part from tickets and the part from reports.
+    """
+
+    film = models.ForeignKey(Film, on_delete=models.CASCADE, related_name="combined_days")
+    day = models.DateField()
+    region = models.ForeignKey(Region, null=True, blank=True, on_delete=models.CASCADE, related_name="+")
+    ticket_gross = models.DecimalField(default=0, **MONEY)
+    ticket_admissions = models.BigIntegerField(default=0)
+    ticket_screenings = models.IntegerField(default=0)
+    report_gross = models.DecimalField(default=0, **MONEY)
+    report_admissions = models.BigIntegerField(default=0)
+    report_screenings = models.BigIntegerField(default=0)
+    admissions_incomplete = models.BooleanField(default=False, help_text="A row that speaks lacks admissions")
+    screenings_incomplete = models.BooleanField(default=False, help_text="A row that speaks lacks screenings")
+    # {report row id: its gross on this day} for each row that speaks here.
+    report_parts = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        ordering = ["film", "day"]
+        constraints = [models.UniqueConstraint("film", "day", Coalesce("region", 0),
+                                               name="filmday_unique")]
+        indexes = [models.Index(fields=["day"], name="filmday_day")]
+
+    def __str__(self):
+        return f"film {self.film_id} on {self.day} ({self.region_id or 'region unknown'})"
+
+    @property
+    def gross(self):
+        return self.ticket_gross + self.report_gross
+
+    @property
+    def admissions(self):
+        return self.ticket_admissions + self.report_admissions

@@ -21,8 +21,9 @@ from typing import BinaryIO
 import ijson
 from django.conf import settings
 
+from films import limits
 from films.importing import RowError
-from films.tabular import FileRejected, not_utf8_message, peek_kind, read_csv
+from films.tabular import FileRejected, not_utf8_message, peek_kind, read_csv, too_deep_message
 
 from .choices import ScreeningFormat, TransactionKind
 
@@ -34,7 +35,6 @@ FORMAT_TAG = "ticket-sales/1"
 CINEMA_CODE = re.compile(r"[A-Z0-9-]{3,32}")
 AMOUNT = re.compile(r"\d{1,18}(\.\d{1,2})?")
 PRINTABLE = re.compile(r"[^\x00-\x1f\x7f]{1,64}")
-MAX_AMOUNT = Decimal("999999999999999999.99")
 # Looked up once: clean_record runs for every record of national-scale files.
 KINDS = frozenset(TransactionKind.values)
 FORMATS = {v.lower(): v for v in ScreeningFormat.values}
@@ -99,6 +99,11 @@ class _Utf8Checked(io.RawIOBase):
         self._offset = 0
         self._first = True
 
+    @property
+    def offset(self) -> int:
+        """How many bytes have been read so far: where a problem found in the last chunk lies at most."""
+        return self._offset
+
     def readable(self):
         return True
 
@@ -137,29 +142,55 @@ def _json_problem(exc: Exception) -> FileRejected:
                         'Send an object like {"format": "ticket-sales/1", "transactions": [...]}.')
 
 
+def _head(stream: BinaryIO, size: int) -> bytes | None:
+    """The first `size` bytes of the file, when few enough to scan for where a problem lies."""
+    if size > 4 * 1024 * 1024:
+        return None
+    stream.seek(0)
+    return stream.read(size)
+
+
 def _read_json(stream: BinaryIO) -> RawRecords:
     """Two streaming passes (constant memory whatever the size): the envelope first, because
-    `cinema_code` may come after `transactions`, then the records one by one."""
+    `cinema_code` may come after `transactions`, then the records one by one.
+
+    The first pass reads events without prefixes and bounds the nesting as it goes: ijson's prefixed events
+    cost memory in the square of the depth, so a small body nested 100,000 deep could take gigabytes. The
+    second pass (which builds the records) runs only on a file the first found shallow enough.
+    """
     envelope: dict = {}
     kind_of_transactions = None
     count = 0
     depth = 0
+    key = None  # the envelope's key being read
+    checked = _Utf8Checked(stream)
     try:
-        for prefix, event, value in ijson.parse(_Utf8Checked(stream), use_float=False):
+        for event, value in ijson.basic_parse(checked, use_float=False):
             if depth == 0 and event != "start_map":
                 raise FileRejected('The JSON must be an object: {"format": "ticket-sales/1", "transactions": '
                                    "[...]}.")
+            if event == "map_key":
+                if depth == 1:
+                    key = value
+                continue
+            in_transactions = depth == 2 and key == "transactions" and kind_of_transactions == "start_array"
             if event in ("start_map", "start_array"):
+                if depth == 1 and key == "transactions" and kind_of_transactions is None:
+                    kind_of_transactions = event
+                elif in_transactions:
+                    count += 1
                 depth += 1
+                if depth > limits.MAX_TICKET_SALES_JSON_DEPTH:
+                    raise FileRejected(too_deep_message(depth, checked.offset, limits.TICKET_SALES_JSON_LEVELS,
+                                                        "ticket-sales", _head(stream, checked.offset)))
             elif event in ("end_map", "end_array"):
                 depth -= 1
-            if prefix in ("format", "cinema_code") and event not in ("start_map", "start_array", "end_map",
-                                                                       "end_array"):
-                envelope[prefix] = value
-            elif prefix == "transactions" and kind_of_transactions is None and event != "map_key":
-                kind_of_transactions = event
-            elif prefix == "transactions.item" and event in ("start_map", "start_array", "string", "number",
-                                                              "boolean", "null", "integer", "double"):
+            elif depth == 1:
+                if key in ("format", "cinema_code"):
+                    envelope[key] = value
+                elif key == "transactions" and kind_of_transactions is None:
+                    kind_of_transactions = event
+            elif in_transactions:
                 count += 1
     except FileRejected:
         raise
@@ -242,16 +273,24 @@ def _amount(raw: dict) -> Decimal:
     if isinstance(value, int):
         value = Decimal(value)
     if isinstance(value, Decimal):
-        if not value.is_finite() or value < 0 or value.as_tuple().exponent < -2 or value > MAX_AMOUNT:
+        if not value.is_finite() or value < 0 or value.as_tuple().exponent < -2:
             raise RowError("amount", f"{value} must be ≥ 0 with at most 2 decimal places")
-        return value.quantize(CENT)
+        return _bounded(value.quantize(CENT) if value <= limits.MAX_TICKET_AMOUNT else value)
     if not isinstance(value, str):
         raise RowError("amount", f"must be a number or a string, not {type(value).__name__}")
     text = value.strip()
     if not AMOUNT.fullmatch(text):
         raise RowError("amount", f"'{text}' must be ≥ 0, with '.' as decimal point, no grouping, at most 2 "
                                  "decimal places (e.g. 2500.00)")
-    return Decimal(text).quantize(CENT)
+    return _bounded(Decimal(text).quantize(CENT))
+
+
+def _bounded(amount: Decimal) -> Decimal:
+    # Stored sums (per film, cinema, day, region, nationally) must fit Decimal(20, 2): see films/limits.py.
+    if amount > limits.MAX_TICKET_AMOUNT:
+        raise RowError("amount", f"{amount} is over the limit of {limits.MAX_TICKET_AMOUNT:,.2f} for one record; "
+                                 "check the amount (it is in tenge, not tiyn) or split the sale")
+    return amount
 
 
 def clean_record(position: int, raw: dict) -> SalesRecord:
@@ -303,7 +342,7 @@ def clean_record(position: int, raw: dict) -> SalesRecord:
     home = settings.HOME_CURRENCY  # read per record (tests override it), but once
     currency = (_text(raw, "currency") or home).upper()
     if not CURRENCY.fullmatch(currency):
-        raise RowError("currency", f"'{currency}' is not an ISO 4217 code such as KZT")
+        raise RowError("currency", f"'{currency}' is not an ISO 4217 code such as {home}")
     if currency != home:
         raise RowError("currency", f"box office is kept in {home}; report amounts in {home}, not {currency}")
     fmt = _text(raw, "screening_format")

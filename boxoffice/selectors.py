@@ -4,32 +4,95 @@ from __future__ import annotations
 import datetime
 from decimal import Decimal
 
-from django.db.models import Count, Max, Q, Sum
+from django.db.models import Count, F, Max, Q, Sum
 
 from .choices import BatchStatus, Outcome
-from .models import Anomaly, BatchRecord, Cinema, DailySales, ImportBatch, ScreenDaySales, SummaryDiscrepancy
+from .models import (
+    Anomaly,
+    BatchRecord,
+    Cinema,
+    DailySales,
+    FilmDay,
+    ImportBatch,
+    ReportRow,
+    ScreenDaySales,
+    SummaryDiscrepancy,
+)
+
+ZERO = Decimal("0.00")
 
 
 def film_box_office_totals(film_ids) -> dict[int, dict]:
-    """Gross, admissions, screenings, sales count and last sale per film, from the daily summaries."""
-    rows = (DailySales.objects.filter(film_id__in=list(film_ids)).values("film_id")
-            .annotate(gross=Sum("gross"), admissions=Sum("admissions"), screenings=Sum("screenings"),
-                      sales_count=Sum("sales_count"), last_sale_at=Max("last_sold_at")))
-    return {r.pop("film_id"): r for r in rows}
+    """Per film, the combined figures of box-office-reports.md, from the day-level summary FilmDay.
+
+    Gross, admissions and screenings are split into the part from tickets and the part from reports; the
+    sources say which reports speak and for how much; sales count and last sale come from the ticket summaries.
+    """
+    film_ids = list(film_ids)
+    out: dict[int, dict] = {}
+    for r in (FilmDay.objects.filter(film_id__in=film_ids).values("film_id").order_by()
+              .annotate(gross_from_tickets=Sum("ticket_gross"), gross_from_reports=Sum("report_gross"),
+                        admissions_from_tickets=Sum("ticket_admissions"),
+                        admissions_from_reports=Sum("report_admissions"),
+                        ticket_screenings=Sum("ticket_screenings"), report_screenings=Sum("report_screenings"),
+                        incomplete=Count("pk", filter=Q(admissions_incomplete=True)))):
+        film_id = r.pop("film_id")
+        r["gross"] = (r["gross_from_tickets"] or ZERO) + (r["gross_from_reports"] or ZERO)
+        r["admissions"] = (r["admissions_from_tickets"] or 0) + (r["admissions_from_reports"] or 0)
+        r["screenings"] = (r.pop("ticket_screenings") or 0) + (r.pop("report_screenings") or 0)
+        r["admissions_incomplete"] = bool(r.pop("incomplete"))
+        r["report_sources"] = []
+        out[film_id] = r
+    for r in (DailySales.objects.filter(film_id__in=film_ids).values("film_id").order_by()
+              .annotate(sales_count=Sum("sales_count"), last_sale_at=Max("last_sold_at"))):
+        out.setdefault(r.pop("film_id"), {}).update(r)
+    for r in (ReportRow.objects.filter(film_id__in=film_ids, spoken_days__gt=0).values("film_id", "source")
+              .annotate(gross=Sum("spoken_gross"), rows=Count("pk")).order_by("film_id", "-gross", "source")):
+        out[r["film_id"]].setdefault("report_sources", []).append(
+            {"source": r["source"], "gross": f"{r['gross']:.2f}", "rows": r["rows"]})
+    return out
+
+
+def film_report_rows(film_id: int):
+    """Every report row of a film, the ones that speak and the ones kept as detail, by period."""
+    return (ReportRow.objects.filter(film_id=film_id).select_related("region", "cinema", "imported_by")
+            .order_by("period_start", "-period_end", "source"))
+
+
+def reported_versus_ticketed(*, flagged_only: bool = False):
+    """box-office-reports.md point 5: rows that speak for days with accepted tickets inside their place."""
+    qs = (ReportRow.objects.filter(spoken_days__gt=0, covered_ticket_days__gt=0)
+          .select_related("film", "region", "cinema").order_by("film__code", "period_start", "source"))
+    if flagged_only:
+        qs = qs.filter(covered_ticket_gross__gt=F("spoken_gross"))
+    return qs
 
 
 def film_box_office_by_week(film_id: int):
+    """Combined gross and admissions per ISO week (box-office-reports.md: reports spread over their days)."""
     from django.db.models.functions import TruncWeek
 
-    return (DailySales.objects.filter(film_id=film_id).annotate(week=TruncWeek("day")).values("week")
-            .annotate(gross=Sum("gross"), admissions=Sum("admissions")).order_by("week"))
+    return (FilmDay.objects.filter(film_id=film_id).annotate(week=TruncWeek("day")).values("week")
+            .annotate(gross=Sum(F("ticket_gross") + F("report_gross")),
+                      admissions=Sum(F("ticket_admissions") + F("report_admissions"))).order_by("week"))
 
 
-def film_box_office_by_region(film_id: int):
-    return (DailySales.objects.filter(film_id=film_id)
-            .values("cinema__region__code", "cinema__region__name_en", "cinema__region__name_kk",
-                    "cinema__region__name_ru")
-            .annotate(gross=Sum("gross"), admissions=Sum("admissions")).order_by("-gross"))
+def film_box_office_by_region(film_id: int) -> list[dict]:
+    """Combined gross and admissions per region; figures no report splits by region (national rows) are
+    shown as unknown."""
+    from django.utils.translation import gettext
+
+    rows = (FilmDay.objects.filter(film_id=film_id)
+            .values("region__code", "region__name_en", "region__name_kk", "region__name_ru")
+            .annotate(gross=Sum(F("ticket_gross") + F("report_gross")),
+                      admissions=Sum(F("ticket_admissions") + F("report_admissions"))).order_by("-gross"))
+    out = []
+    for r in rows:
+        if r["region__code"] is None:
+            unknown = gettext("region unknown (national reports)")
+            r.update(region__name_en=unknown, region__name_kk=unknown, region__name_ru=unknown)
+        out.append(r)
+    return out
 
 
 def open_held_records():
@@ -67,9 +130,6 @@ def cinemas_with_activity():
         screens_count=Count("screens", distinct=True),
         last_batch_at=Max("batches__received_at", filter=Q(batches__status=BatchStatus.PROCESSED)),
     )
-
-
-ZERO = Decimal("0.00")
 
 
 # --- Public reads: aggregates only; no ticket-level record leaves through these. -------------------------
@@ -144,34 +204,39 @@ def cinema_films(cinema_id: int):
 
 def market_day_rows(start: datetime.date | None = None, end: datetime.date | None = None, *,
                     region: str | None = None):
-    """Day rows (film × day × place) with `gross`, `admissions`, `screenings` and the place's `region`.
-
-    Today: the ticket feed's film × cinema × day summaries. This is the one function to change when the
-    day-level summary that combines tickets with box-office reports is the source."""
-    rows = DailySales.objects.all()
+    """Day rows (film × day × region) of THE combined day-level summary, FilmDay: tickets and box-office
+    reports combined as box-office-reports.md says (reports spread over their days, the widest place speaking),
+    so the chart and the market add up to the films' totals. The one function that says where day rows come from."""
+    rows = FilmDay.objects.all()
     if start is not None:
         rows = rows.filter(day__gte=start)
     if end is not None:
         rows = rows.filter(day__lte=end)
     if region is not None:
-        rows = rows.filter(cinema__region__code=region)
+        rows = rows.filter(region__code=region)
     return rows
 
 
-MARKET_REGION = "cinema__region__code"  # the source's column naming the region of a day row (null: unknown)
+MARKET_REGION = "region__code"  # the source's column naming the region of a day row (null: unknown)
 
 
 def market_sums() -> dict:
     """The aggregates of the day rows: gross, admissions, screenings and the part of gross from reports."""
-    from django.db.models import DecimalField, Value
-
-    return {"gross": Sum("gross"), "admissions": Sum("admissions"), "screenings": Sum("screenings"),
-            "from_reports": Sum(Value(0), output_field=DecimalField(max_digits=20, decimal_places=2))}
+    return {"gross": Sum(F("ticket_gross") + F("report_gross")),
+            "admissions": Sum(F("ticket_admissions") + F("report_admissions")),
+            "screenings": Sum(F("ticket_screenings") + F("report_screenings")),
+            "from_reports": Sum("report_gross")}
 
 
 def market_screen_day_rows(start, end, *, region: str | None = None):
-    """The ticket feed's film × screen × day × format rows: distinct screens, and figures by format."""
-    rows = ScreenDaySales.objects.filter(day__gte=start, day__lte=end)
+    """The ticket feed's film × screen × day × format rows where the tickets count: on days and in regions where
+    no report speaks (FilmDay holds no report part there). Distinct screens, and figures by format, come from
+    these; what they cannot split (the reports) the market shows as unknown."""
+    from django.db.models import Exists, OuterRef
+
+    ticketed = FilmDay.objects.filter(film_id=OuterRef("film_id"), day=OuterRef("day"),
+                                      region_id=OuterRef("screen__cinema__region_id"), report_gross=0)
+    rows = ScreenDaySales.objects.filter(day__gte=start, day__lte=end).filter(Exists(ticketed))
     if region is not None:
         rows = rows.filter(screen__cinema__region__code=region)
     return rows

@@ -14,17 +14,19 @@ from django.db import DatabaseError, connection, transaction
 from django.utils import timezone
 
 from films.audit import Actor, record_change, snapshot
+from films.choices import RecomputeReason
 from films.importing import RegisterImportReport, RowError
 from films.models import Region
+from films.outbox import request_recompute
 from films.services import mark_released_by_sales
 from films.tabular import FileRejected, read_csv
+from films.text import clean_name
 
 from .choices import BatchSource, BatchStatus, Outcome
 from .judging import RegisterView, SalesJudge
 from .models import BatchRecord, Cinema, ImportBatch, Screen
 from .progress import ProgressReporter
 from .records import SalesRecord, clean_record, raw_as_text, read_records, text_of
-from .signals import sales_committed
 from .storing import store_accepted
 
 log = logging.getLogger(__name__)
@@ -37,15 +39,27 @@ IMPORT_LOCK_KEY = 7_301_001
 # --- cinemas register ---------------------------------------------------------------------------
 
 def find_region(value: str) -> Region | None:
-    """By code (KZ-75) or English name, case-insensitive, ' Region' optional (registers.md)."""
-    v = " ".join(value.split()).lower()
+    """A region of the deployment's country by code (KZ-75, KG-C) or name (English, Kazakh or Russian),
+    case-insensitive, ' Region' optional (registers.md)."""
+    v = " ".join(value.split()).casefold()
     if not v:
         return None
-    for region in Region.objects.all():
-        name = region.name_en.lower()
-        if v in (region.code.lower(), name) or f"{v} region" == name:
+    regions = [(r, {n.casefold() for n in (r.name_en, r.name_kk, r.name_ru) if n}) for r in Region.objects.all()]
+    # Exact first: "Almaty" is the city (KZ-75), "Almaty Region" the region around it (KZ-19).
+    for region, names in regions:
+        if v == region.code.casefold() or v in names:
+            return region
+    bare = v.removesuffix(" region")
+    for region, names in regions:
+        if f"{v} region" in names or bare in {n.removesuffix(" region") for n in names}:
             return region
     return None
+
+
+def region_example() -> str:
+    """How a clerk may name a region here, e.g. 'KZ-75 or Almaty Region'."""
+    region = Region.objects.order_by("code").first()
+    return f"{region.code} or {region.name_en}" if region else "its ISO 3166-2 code"
 
 
 def parse_cinema_row(row: dict[str, str]) -> dict:
@@ -57,12 +71,15 @@ def parse_cinema_row(row: dict[str, str]) -> dict:
     for name in ("cinema_name", "city", "screen"):
         if not row.get(name):
             raise RowError(name, "required")
+    for name in ("cinema_name", "city", "chain"):
+        # Any script (Кинотеатр «Ала-Тоо», Бішкек), but no control characters or punctuation-only names.
+        clean_name(row.get(name, ""), name)
     if len(row["screen"]) > 32:
         raise RowError("screen", "at most 32 characters")
     region = find_region(row.get("region", ""))
     if region is None:
-        raise RowError("region", f"'{row.get('region', '')}' is not one of the 20 regions of kz-regions.csv "
-                                 "(give its code, e.g. KZ-75, or English name, e.g. Almaty Region)")
+        raise RowError("region", f"'{row.get('region', '')}' is not a region of {settings.TRACKER_COUNTRY} "
+                                 f"(give its code or name, e.g. {region_example()})")
     connected = row.get("connected_since") or None
     if connected:
         try:
@@ -389,17 +406,9 @@ def _finish_batch(batch: ImportBatch, counts: dict, total: int, first_days: dict
         batch.recompute_requested_at = now
     batch.save()
     if film_ids:
-        transaction.on_commit(partial(request_recompute, batch_id=batch.pk, film_ids=film_ids))
-
-
-def request_recompute(*, batch_id: int, film_ids: list[int]):
-    """Ask for the touched films' metrics to be recomputed. A dead broker must not lose the request:
-    the batch keeps recompute_requested_at without recompute_finished_at, and the periodic job resends it."""
-    try:
-        sales_committed.send(sender=ImportBatch, batch_id=batch_id, film_ids=film_ids)
-    except Exception:  # noqa: BLE001 - any broker failure; the batch stays marked as awaiting recompute
-        log.warning("could not queue the recompute for batch %s; it stays pending and will be retried",
-                    batch_id, exc_info=True)
+        # In the batch's own transaction: the batch cannot commit without its recompute request.
+        request_recompute(film_ids=film_ids, reason=RecomputeReason.SALES, batch_id=batch.pk,
+                          detail=f"sales batch {batch.pk}")
 
 
 def films_touched_by(batch: ImportBatch) -> list[int]:

@@ -7,6 +7,9 @@ from decimal import Decimal
 from django.db import transaction
 from django.db.models import Case, Count, F, Max, Q, Sum, When
 
+from films.choices import RecomputeReason
+from films.outbox import request_recompute
+
 from .choices import TransactionKind
 from .models import DailySales, ScreenDaySales, SummaryDiscrepancy, TicketTransaction
 from .storing import screening_day
@@ -65,10 +68,8 @@ def verify_daily_summaries(*, repair: bool = True) -> int:
     if repair:
         repair_screen_day_sales()
     if found and repair:
-        from .services import request_recompute
-
-        transaction.on_commit(lambda: request_recompute(
-            batch_id=None, film_ids=sorted({k[0] for k in set(truth) | set(stored)})))
+        request_recompute(film_ids={k[0] for k in set(truth) | set(stored)}, reason=RecomputeReason.SUMMARY_REPAIR,
+                          detail=f"{found} daily summaries repaired")
     return found
 
 

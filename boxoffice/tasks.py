@@ -4,20 +4,30 @@ import datetime
 from celery import shared_task
 from django.utils import timezone
 
-from .selectors import batches_awaiting_recompute
-from .services import films_touched_by, mark_interrupted_batches, request_recompute
+from films.choices import RecomputeReason
+from films.models import RecomputeRequest
+from films.outbox import request_recompute
 
-# A recompute requested this long ago and not finished is assumed lost (broker down, worker killed).
+from .selectors import batches_awaiting_recompute
+from .services import films_touched_by, mark_interrupted_batches
+
+# A recompute requested this long ago and not finished, with no request in the outbox, was lost.
 STALE_RECOMPUTE = datetime.timedelta(minutes=2)
 
 
 @shared_task
 def requeue_pending_recomputes_task() -> int:
-    """Resend the recompute of batches whose request never reached a worker (e.g. Redis was down)."""
+    """Batches awaiting recompute with no request in the outbox (stored before it existed): write one.
+
+    Every batch stored since writes its request in its own transaction (films/outbox.py) and the funding
+    beat job drains the outbox every minute; this only catches batches older than that."""
     cutoff = timezone.now() - STALE_RECOMPUTE
+    queued = set(RecomputeRequest.objects.filter(done_at__isnull=True, batch_id__isnull=False)
+                 .values_list("batch_id", flat=True))
     n = 0
-    for batch in batches_awaiting_recompute().filter(recompute_requested_at__lt=cutoff):
-        request_recompute(batch_id=batch.pk, film_ids=films_touched_by(batch))
+    for batch in batches_awaiting_recompute().filter(recompute_requested_at__lt=cutoff).exclude(pk__in=queued):
+        request_recompute(film_ids=films_touched_by(batch), reason=RecomputeReason.SALES, batch_id=batch.pk,
+                          detail=f"sales batch {batch.pk} (its request was lost)")
         n += 1
     return n
 

@@ -1,6 +1,5 @@
 """Sales batch pages for signed-in staff and cinema operators: list, upload with progress, report, CSV."""
 
-import csv
 import logging
 from functools import partial
 
@@ -9,8 +8,10 @@ from django.http import JsonResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods
 
+from films import downloads
 from films.audit import Actor
 from films.choices import Door
+from films.middleware import upload_limit
 from films.permissions import operated_cinema_ids, sales_batch_reader, sales_reporter, workspace_reader
 
 from .choices import BatchSource, BatchStatus
@@ -56,6 +57,7 @@ def _queue(batch_id: int, path: str, user_id: int):
         process_uploaded_batch_task(batch_id, path, user_id)
 
 
+@upload_limit("SALES_MAX_UPLOAD_BYTES")
 @sales_reporter
 @require_http_methods(["GET", "POST"])
 def upload(request):
@@ -98,26 +100,19 @@ def batch_progress(request, pk):
     )
 
 
-class _Echo:
-    def write(self, value):
-        return value
-
-
 @sales_batch_reader
 def batch_records_csv(request, pk):
     """Every record of the batch that was not accepted, with where, why, and the record as received."""
     batch = get_object_or_404(batches_visible_to(request.user), pk=pk)
-    writer = csv.writer(_Echo())
     position = "line" if batch.encoding == "csv" else "index"
-
-    def rows():
-        yield writer.writerow([position, "outcome", "field", "reason", *FIELDS])
-        for r in batch.records.order_by("position").iterator(chunk_size=2000):
-            yield writer.writerow(
-                [r.position, r.outcome, r.field, r.reason, *[r.data.get(f, "") for f in FIELDS]]
-            )
-
-    response = StreamingHttpResponse(rows(), content_type="text/csv; charset=utf-8")
+    records = batch.records.order_by("position").iterator(chunk_size=2000)
+    # The record as received is text from the sender (a CSV cell may be "=HYPERLINK(…)"): only the position
+    # is a number.
+    rows = downloads.csv_lines(
+        [position, "outcome", "field", "reason", *FIELDS],
+        ([r.position, r.outcome, r.field, r.reason, *[r.data.get(f, "") for f in FIELDS]] for r in records),
+    )
+    response = StreamingHttpResponse(rows, content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="batch-{batch.pk}-not-accepted.csv"'
     return response
 

@@ -22,10 +22,12 @@ def _tolerant(name: str, fallback):
 
     def call(self, *args, **kwargs):
         if time.monotonic() < self._unreachable_until:
+            self.failures += 1
             return fallback() if callable(fallback) else fallback
         try:
             return method(self, *args, **kwargs)
         except RedisError as exc:
+            self.failures += 1
             self._unreachable_until = time.monotonic() + RETRY_AFTER_SECONDS
             log.warning("cache unavailable (%s %s), not retried for %ss: %s", name, args[:1],
                         RETRY_AFTER_SECONDS, exc)
@@ -39,6 +41,9 @@ class ResilientRedisCache(RedisCache):
     """Django's Redis cache, answering a miss (and storing nothing) while Redis cannot be reached."""
 
     _unreachable_until = 0.0
+    # Calls that did not reach Redis (failed or skipped): a caller that must know whether a write landed (a
+    # cache-version bump, the sales throttle) compares failures_of(cache) before and after.
+    failures = 0
 
     get_many = _tolerant("get_many", dict)
     has_key = _tolerant("has_key", False)
@@ -55,3 +60,8 @@ class ResilientRedisCache(RedisCache):
     def get(self, key, default=None, version=None):  # the caller's default on a miss, as Django's caches do
         value = self._get(key, _MISS, version)
         return default if value is _MISS else value
+
+
+def failures_of(cache) -> int:
+    """How many calls of this cache did not reach it so far; always 0 for caches that cannot fail so."""
+    return getattr(cache, "failures", 0)

@@ -11,17 +11,30 @@ Every cached entry's key carries the versions of what it shows:
 A film's page keys on the registers version and its own version only, so the recompute after a sales
 batch, which touches a handful of films, leaves the other films' pages warm (see receivers.py).
 Entries also expire after PUBLIC_CACHE_SECONDS, because "released" depends on today's date.
+
+The versions live in the cache, so a bump made while the cache is unreachable would be lost, and the
+entries cached before the outage served again once it answers. So every key also carries the *epoch*, a
+number held in the database (films.CacheEpoch): a bump that did not reach the cache raises it, and each
+process reads it again every PUBLIC_CACHE_EPOCH_SECONDS, one indexed read, so within seconds of the cache
+answering again every page is rendered afresh.
 """
 
 from __future__ import annotations
 
 import hashlib
+import logging
 import time
 from functools import wraps
 
 from django.conf import settings
 from django.core.cache import cache
+from django.db import DatabaseError, IntegrityError, transaction
+from django.db.models import F
 from django.utils.cache import patch_cache_control, patch_vary_headers
+
+from .cache_backends import failures_of
+
+log = logging.getLogger(__name__)
 
 REGISTERS_VERSION = "public:version"
 FIGURES_VERSION = "public:version:figures"
@@ -56,13 +69,46 @@ def current_versions(*names: str, optional: tuple[str, ...] = ()) -> list[int]:
     return [found[name] for name in names]
 
 
+_epoch = {"value": 0, "read_at": float("-inf")}
+
+
+def current_epoch() -> int:
+    """The database's cache epoch, read again at most every PUBLIC_CACHE_EPOCH_SECONDS by this process."""
+    now = time.monotonic()
+    if now - _epoch["read_at"] >= settings.PUBLIC_CACHE_EPOCH_SECONDS:
+        from films.models import CacheEpoch
+
+        _epoch["value"] = CacheEpoch.objects.filter(pk=1).values_list("value", flat=True).first() or 0
+        _epoch["read_at"] = now
+    return _epoch["value"]
+
+
+def raise_epoch() -> None:
+    """A version bump could not reach the cache: make every entry cached so far unreachable by its key."""
+    from films.models import CacheEpoch
+
+    if not CacheEpoch.objects.filter(pk=1).update(value=F("value") + 1):
+        try:
+            with transaction.atomic():
+                CacheEpoch.objects.create(pk=1, value=1)
+        except IntegrityError:  # another process created it first
+            CacheEpoch.objects.filter(pk=1).update(value=F("value") + 1)
+    _epoch["read_at"] = float("-inf")
+
+
 def _bump(name: str) -> None:
+    failures = failures_of(cache)
     try:
         if cache.incr(name):
             return
     except ValueError:  # the key was evicted or never set
         pass
     cache.set(name, _fresh_version(), timeout=None)
+    if failures_of(cache) != failures:
+        try:
+            raise_epoch()
+        except DatabaseError:  # the database away too: nothing cached now was stored either
+            log.warning("could not raise the public cache epoch after a lost version bump", exc_info=True)
 
 
 def bump_version() -> None:
@@ -86,7 +132,7 @@ def cache_key(kind: str, request, film_code: str | None = None) -> str:
         registers, figures = current_versions(REGISTERS_VERSION, FIGURES_VERSION)
         scope = "all"
     digest = hashlib.sha256(request.get_full_path().encode()).hexdigest()[:32]
-    return f"public:{kind}:{registers}:{scope}:{figures}:{digest}"
+    return f"public:{kind}:{current_epoch()}:{registers}:{scope}:{figures}:{digest}"
 
 
 def is_anonymous(request) -> bool:

@@ -22,6 +22,7 @@ urlpatterns = [
     path("grants/<int:grant_id>/edit/", funding_views.grant_edit, name="grant-edit"),
     path("grants/<int:grant_id>/disbursements/", funding_views.grant_disburse, name="grant-disburse"),
     path("grants/<int:grant_id>/link/", funding_views.grant_link, name="grant-link"),
+    path("grants/<int:grant_id>/withdraw/", funding_views.grant_withdraw, name="grant-withdraw"),
     re_path(
         r"^grant-changes/(?P<change_id>[0-9]+)/(?P<decision>approve|reject)/$",
         funding_views.change_review,

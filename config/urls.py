@@ -1,4 +1,6 @@
 """URLs: pages under a language prefix (/kk/, /ru/, /en/); the API, admin and health check without one."""
+from csp.constants import NONE, SELF, UNSAFE_INLINE
+from csp.decorators import csp_replace
 from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.http import HttpResponse
@@ -6,6 +8,11 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
 
 from public import views as public_views
+
+# drf-spectacular's documentation pages start Swagger UI and Redoc with inline script and style (and Redoc
+# runs a worker from a blob): those two pages, and only they, are allowed that, still from this site alone.
+docs_policy = csp_replace({"script-src": [SELF, UNSAFE_INLINE], "style-src": [SELF, UNSAFE_INLINE],
+                           "worker-src": [SELF, "blob:"], "object-src": [NONE]})
 
 
 def healthz(request):
@@ -16,8 +23,8 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/v1/", include("config.api_router")),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
-    path("api/schema/swagger/", SpectacularSwaggerView.as_view(url_name="schema"), name="swagger"),
-    path("api/schema/redoc/", SpectacularRedocView.as_view(url_name="schema"), name="redoc"),
+    path("api/schema/swagger/", docs_policy(SpectacularSwaggerView.as_view(url_name="schema")), name="swagger"),
+    path("api/schema/redoc/", docs_policy(SpectacularRedocView.as_view(url_name="schema")), name="redoc"),
     # Open-data files at stable, language-independent URLs.
     path("open-data/<slug:name>.<str:fmt>", public_views.open_data_file, name="open-data-file"),
     path("i18n/", include("django.conf.urls.i18n")),

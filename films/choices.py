@@ -30,3 +30,14 @@ class Door(models.TextChoices):
     API = "api", _("API")
     ADMIN = "admin", _("Admin")
     SYSTEM = "system", _("System")
+
+
+class RecomputeReason(models.TextChoices):
+    """Why a film's stored metrics must be recomputed (films.models.RecomputeRequest)."""
+
+    SALES = "sales", _("Sales batch")
+    GRANT = "grant", _("Grant change")
+    BOX_OFFICE_IMPORT = "box_office_import", _("Box-office import")
+    REGISTER = "register", _("Register edit")
+    SUMMARY_REPAIR = "summary_repair", _("Daily summaries repaired")
+    OTHER = "other", _("Other")

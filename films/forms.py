@@ -74,6 +74,12 @@ class FilmForm(RegisterRowForm):
         widget=forms.DateInput(attrs={"type": "date"}),
         help_text=_("First commercial screening"),
     )
+    status_since = forms.DateField(
+        required=False,
+        label=_("In this status since"),
+        widget=forms.DateInput(attrs={"type": "date"}),
+        help_text=_("The day the film entered its status; empty = today for a new film"),
+    )
 
     def __init__(self, *args, film=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -100,6 +106,8 @@ class FilmForm(RegisterRowForm):
             "status": film.status,
             "planned_release": film.planned_release,
             "release_date": film.release_date,
+            "status_since": latest.changed_on if (latest := film.status_changes.order_by("changed_on", "id").last())
+            else None,
         }
 
 

@@ -7,16 +7,28 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import get_language
 
-from .choices import Door, FilmKind, FilmStatus
+from .choices import Door, FilmKind, FilmStatus, RecomputeReason
+
+
+class HomeRegionManager(models.Manager):
+    """The regions of the deployment's country (TRACKER_COUNTRY): the only ones a cinema, a filter or a report
+    may name. Read per query, so that a test overriding the country sees its regions."""
+
+    def get_queryset(self):
+        return super().get_queryset().filter(country=settings.TRACKER_COUNTRY)
 
 
 class Region(models.Model):
-    """One of Kazakhstan's 17 regions or 3 cities of republican significance (kz-regions.csv)."""
+    """A region of the deployment's country: for KZ one of the 17 regions or 3 cities of republican
+    significance (kz-regions.csv); elsewhere an ISO 3166-2 subdivision (films/country.py)."""
 
     code = models.CharField(max_length=8, unique=True)
+    country = models.CharField(max_length=2, default="KZ", db_index=True, help_text="ISO 3166-1 alpha-2")
     name_en = models.CharField(max_length=100)
     name_kk = models.CharField(max_length=100)
     name_ru = models.CharField(max_length=100)
+
+    objects = HomeRegionManager()
 
     class Meta:
         ordering = ["name_en"]
@@ -69,7 +81,9 @@ class OrganisationAlias(models.Model):
 
 
 class Genre(models.Model):
-    code = models.SlugField(max_length=40, unique=True)
+    """A genre word as registers give it, in any language and script (`drama`, `драма`, `тарих`), lower case."""
+
+    code = models.CharField(max_length=40, unique=True)
 
     class Meta:
         ordering = ["code"]
@@ -155,7 +169,8 @@ class Film(models.Model):
 
     @property
     def is_domestic(self):
-        return self.origin_country == "KZ"
+        """Made in the deployment's country (TRACKER_COUNTRY) first of all."""
+        return self.origin_country == settings.TRACKER_COUNTRY
 
     @property
     def effective_exhibitor_share(self) -> Decimal:
@@ -212,3 +227,37 @@ class AuditEvent(models.Model):
 
     def delete(self, *args, **kwargs):
         raise PermissionError("Audit events are append-only and cannot be deleted.")
+
+
+class RecomputeRequest(models.Model):
+    """Transactional outbox: films whose stored metrics must be recomputed, written in the transaction of the
+    change that needs it, so a commit can never happen without its recompute (films/outbox.py).
+
+    Kept in films, the bottom app, so that boxoffice and funding both write it without importing each other;
+    batch_id is a box-office ImportBatch, held as a plain number for the same reason.
+    """
+
+    film_ids = models.JSONField(help_text="Primary keys of the films to recompute")
+    reason = models.CharField(max_length=32, choices=RecomputeReason.choices)
+    batch_id = models.BigIntegerField(null=True, blank=True, help_text="Sales batch whose recompute this is")
+    detail = models.CharField(max_length=200, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    done_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["id"]
+        indexes = [models.Index(fields=["id"], condition=models.Q(done_at__isnull=True),
+                                name="recompute_request_pending")]
+
+    def __str__(self):
+        return f"recompute {len(self.film_ids)} film(s) ({self.reason}{' done' if self.done_at else ''})"
+
+
+class CacheEpoch(models.Model):
+    """One row: a number in every public cache key (config/caching.py), raised when a cache-version bump could
+    not reach the cache, so that what was cached before the outage is never served after it."""
+
+    value = models.BigIntegerField(default=0)
+
+    def __str__(self):
+        return f"public cache epoch {self.value}"

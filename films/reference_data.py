@@ -9,6 +9,12 @@ REGIONS_CSV = Path(__file__).resolve().parent / "data" / "kz-regions.csv"
 ROLES = ["grant_officer", "auditor", "cinema_operator"]
 
 
+def kz_region_rows() -> list[dict]:
+    with REGIONS_CSV.open(encoding="utf-8") as f:
+        return [{"code": r["code"], "name_en": r["name_en"], "name_kk": r["name_kk"], "name_ru": r["name_ru"]}
+                for r in csv.DictReader(f)]
+
+
 def load_regions(region_model) -> None:
     with REGIONS_CSV.open(encoding="utf-8") as f:
         for row in csv.DictReader(f):

@@ -16,9 +16,10 @@ from .importing import RegisterImportReport, RowError
 from .models import Country, Film, FilmStatusChange, Genre, Language, Organisation, OrganisationAlias
 from .signals import films_registered
 from .tabular import read_csv, split_list
+from .text import clean_name, split_words
 
 FILM_COLUMNS = ["film_code", "title", "title_kk", "title_ru", "title_en", "year", "kind", "genres", "languages",
-                "countries", "producer", "producer_id", "status", "planned_release", "release_date"]
+                "countries", "producer", "producer_id", "status", "planned_release", "release_date", "status_since"]
 FILM_SCALARS = ["title", "title_kk", "title_ru", "title_en", "year", "kind", "status", "planned_release",
                 "release_date", "country_codes", "producer_id"]
 
@@ -102,6 +103,9 @@ def parse_film_row(row: dict[str, str]) -> dict:
         raise RowError("film_code", "required, 1–32 characters")
     if not row.get("title"):
         raise RowError("title", "required: the title in its original language")
+    if clean_name(code, "film_code", max_length=32) != code:
+        raise RowError("film_code", f"'{code}' must be given without surrounding spaces")
+    titles = {col: clean_name(row.get(col, ""), col) for col in ("title", "title_kk", "title_ru", "title_en")}
     year = row.get("year") or None
     if year is not None:
         if not re.fullmatch(r"\d{4}", year) or not 1890 <= int(year) <= 2100:
@@ -115,16 +119,14 @@ def parse_film_row(row: dict[str, str]) -> dict:
     for c in countries:
         if not re.fullmatch(r"[A-Z]{2}", c):
             raise RowError("countries", f"'{c}' is not an ISO 3166-1 alpha-2 code such as KZ")
-    genres = [x.lower() for x in split_list(row.get("genres", ""))]
-    for g in genres:
-        if not re.fullmatch(r"[a-z0-9_-]{1,40}", g):
-            raise RowError("genres", f"'{g}' is not a genre word (letters, digits, - or _)")
+    genres = split_words(row.get("genres", ""), "genres")
+    status_since = _date(row.get("status_since", ""), "status_since")
+    if status_since is not None and status_since > timezone.localdate():
+        raise RowError("status_since", f"{status_since.isoformat()} is in the future: give the day the film "
+                                       "entered its status")
     return {
         "code": code,
-        "title": row["title"],
-        "title_kk": row.get("title_kk", ""),
-        "title_ru": row.get("title_ru", ""),
-        "title_en": row.get("title_en", ""),
+        **titles,
         "year": year,
         "kind": _choice(row.get("kind", ""), FilmKind, "kind", FilmKind.FEATURE),
         "status": _choice(row.get("status", ""), FilmStatus, "status", FilmStatus.ANNOUNCED),
@@ -133,8 +135,9 @@ def parse_film_row(row: dict[str, str]) -> dict:
         "genres": genres,
         "languages": languages,
         "countries": countries,
-        "producer": row.get("producer", ""),
+        "producer": clean_name(row.get("producer", ""), "producer"),
         "producer_id": row.get("producer_id", ""),
+        "status_since": status_since,
     }
 
 
@@ -142,6 +145,8 @@ def _film_picture(film: Film) -> dict:
     pic = snapshot(film)
     pic["genres"] = sorted(film.genres.values_list("code", flat=True))
     pic["languages"] = sorted(film.languages.values_list("code", flat=True))
+    latest = film.status_changes.order_by("changed_on", "id").last()
+    pic["status_since"] = latest.changed_on.isoformat() if latest else None
     return pic
 
 
@@ -172,17 +177,21 @@ def upsert_film(*, data: dict, actor: Actor, status_reason: str = "") -> tuple[F
         values["release_date"] = values["release_date"] or film.release_date
         if status != FilmStatus.ABANDONED:
             status = FilmStatus.RELEASED
+    since = data.get("status_since")
     if created:
         film = Film.objects.create(code=data["code"], status=status, **values)
         FilmStatusChange.objects.create(film=film, status=film.status, reason=status_reason or "registered",
-                                        recorded_by=_user(actor))
+                                        changed_on=since or timezone.localdate(), recorded_by=_user(actor))
     else:
         for k, v in values.items():
             setattr(film, k, v)
         film.save()
         if status != film.status:
+            _check_not_before_history(film, since)
             change_film_status(film=film, status=status, reason=status_reason or "register file",
-                               actor=actor, audit=False)
+                               actor=actor, audit=False, changed_on=since)
+        elif since is not None and status == data["status"]:
+            _redate_current_status(film, since)
     _set_tags(film, Genre, "genres", data.get("genres", []))
     _set_tags(film, Language, "languages", data.get("languages", []))
     _set_tags(film, Country, "countries", data.get("countries", []))
@@ -195,6 +204,31 @@ def upsert_film(*, data: dict, actor: Actor, status_reason: str = "") -> tuple[F
         return film, "unchanged"
     record_change(actor=actor, action="update", instance=film, before=before, after=after)
     return film, "updated"
+
+
+def _check_not_before_history(film: Film, since: datetime.date | None, *, exclude_latest: bool = False):
+    """A status cannot be entered before the change that preceded it: the timeline would run backwards."""
+    if since is None:
+        return
+    history = list(film.status_changes.order_by("changed_on", "id"))
+    if exclude_latest:
+        history = history[:-1]
+    if history and history[-1].changed_on > since:
+        prev = history[-1]
+        raise RowError("status_since", f"{since.isoformat()} is before the film's earlier status change "
+                                       f"({prev.status} on {prev.changed_on.isoformat()}); give a later date or "
+                                       "correct the history on the film's staff page")
+
+
+def _redate_current_status(film: Film, since: datetime.date):
+    """The register now says when the film entered the status it already has: date that history entry so."""
+    latest = film.status_changes.order_by("changed_on", "id").last()
+    if latest is None:
+        FilmStatusChange.objects.create(film=film, status=film.status, changed_on=since, reason="register file")
+    elif latest.status == film.status and latest.changed_on != since:
+        _check_not_before_history(film, since, exclude_latest=True)
+        latest.changed_on = since
+        latest.save(update_fields=["changed_on"])
 
 
 def _user(actor: Actor):

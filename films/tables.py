@@ -11,7 +11,6 @@ X-As-Of header is always English.
 
 from __future__ import annotations
 
-import csv
 import datetime
 import io
 from dataclasses import dataclass, field
@@ -20,6 +19,8 @@ from decimal import Decimal
 from django.http import HttpResponse
 from django.utils import timezone, translation
 from django.utils.translation import gettext
+
+from . import downloads
 
 MONEY, COUNT, RATIO, TEXT, DATE, MOMENT = "money", "count", "ratio", "text", "date", "moment"
 RATIO_PLACES = Decimal("0.000001")
@@ -102,32 +103,13 @@ def _preamble(table: Table) -> list[list[str]]:
     return lines
 
 
+NUMERIC_KINDS = (MONEY, RATIO, COUNT)
+
+
 def as_csv(table: Table) -> str:
     """The header row, then the rows; the title, stamp and filters go in the HTTP headers and file name."""
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
-    writer.writerow([c.key for c in table.columns])
-    writer.writerows(_csv_safe(r) for r in table.text_rows())
-    return out.getvalue()
-
-
-def _csv_safe(cells: list[str]) -> list[str]:
-    return [_safe_text(c) for c in cells]
-
-
-def _safe_text(text: str) -> str:
-    # Text starting with = + - @ would run as a formula in a spreadsheet (CSV injection); numbers are safe.
-    if text[:1] in ("=", "+", "@") or (text[:1] == "-" and not _is_number(text)):
-        return "'" + text
-    return text
-
-
-def _is_number(text: str) -> bool:
-    try:
-        Decimal(text)
-    except ArithmeticError:
-        return False
-    return True
+    return downloads.csv_text([c.key for c in table.columns], table.text_rows(),
+                              numeric=[c.key for c in table.columns if c.kind in NUMERIC_KINDS])
 
 
 def as_xlsx(table: Table) -> bytes:
@@ -138,7 +120,7 @@ def as_xlsx(table: Table) -> bytes:
     ws = wb.active
     ws.title = table.slug[:31]
     for line in _preamble(table):
-        ws.append(line)
+        ws.append([downloads.xlsx_cell(v) for v in line])
     ws.append([])
     header_row = ws.max_row + 1
     ws.append([c.key for c in table.columns])
@@ -152,7 +134,7 @@ def as_xlsx(table: Table) -> bytes:
             elif c.kind == COUNT and text:
                 values.append(int(text))
             else:
-                values.append(_safe_text(text))
+                values.append(downloads.xlsx_cell(text))
         ws.append(values)
         for i, c in enumerate(table.columns, start=1):
             if c.kind in formats:

@@ -9,9 +9,16 @@ from __future__ import annotations
 import codecs
 import csv
 import io
+import re
+from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import BinaryIO
+
+from . import limits
+
+# Process-wide (the csv module has one setting): no reader of ours takes a longer cell.
+csv.field_size_limit(limits.MAX_CSV_FIELD_CHARS)
 
 
 class FileRejected(Exception):  # noqa: N818 - reads better at call sites: `except FileRejected`
@@ -45,8 +52,16 @@ def read_csv(stream: BinaryIO, *, required: list[str], known: list[str], what: s
     try:
         first = ""
         line_no = 0
-        for raw in text:
+        while True:
+            # Read with a bound: a "header" of a billion characters must not be held whole.
+            raw = text.readline(limits.MAX_CSV_HEADER_CHARS + 1)
+            if not raw:
+                break
             line_no += 1
+            if len(raw) > limits.MAX_CSV_HEADER_CHARS:
+                raise FileRejected(f"The {what} file's header line is longer than "
+                                   f"{limits.MAX_CSV_HEADER_CHARS:,} characters: it is not a header. The first "
+                                   "line must name the columns.")
             if raw.strip():
                 first = raw
                 break
@@ -55,6 +70,9 @@ def read_csv(stream: BinaryIO, *, required: list[str], known: list[str], what: s
     if not first:
         raise FileRejected(f"The {what} file is empty: it has no header row and no records.")
     delimiter = sniff_delimiter(first)
+    if first.count(delimiter) >= limits.MAX_CSV_COLUMNS:
+        raise FileRejected(f"The {what} file's header has {first.count(delimiter) + 1:,} columns; at most "
+                           f"{limits.MAX_CSV_COLUMNS} are read. Send only the format's columns.")
     header = next(csv.reader([first], delimiter=delimiter))
     columns = [h.strip().lower() for h in header]
     if "\x00" in first or not any(columns):
@@ -66,7 +84,7 @@ def read_csv(stream: BinaryIO, *, required: list[str], known: list[str], what: s
             f"{', '.join(missing)} (found: {', '.join(c for c in columns if c) or 'none'}). "
             f"The header must name: {', '.join(required)}."
         )
-    dupes = sorted({c for c in columns if c and columns.count(c) > 1})
+    dupes = sorted(c for c, n in Counter(columns).items() if c and n > 1)
     if dupes:
         raise FileRejected(f"The {what} file's header names {', '.join(dupes)} more than once.")
     unknown = [c for c in columns if c and c not in known]
@@ -99,8 +117,65 @@ def _rows(text, columns, delimiter, header_line_no) -> Iterator[tuple[int, dict[
     except UnicodeDecodeError as exc:
         raise FileRejected(not_utf8_message(exc)) from exc
     except csv.Error as exc:
+        if "field larger than field limit" in str(exc):
+            raise FileRejected(f"Line {header_line_no + reader.line_num} of the file holds a value longer than "
+                               f"{limits.MAX_CSV_FIELD_CHARS:,} characters (or a quote that is never closed). "
+                               "Check the quoting and shorten the value.") from exc
         raise FileRejected(f"The file is not valid CSV near line {header_line_no + reader.line_num}: {exc}.") \
             from exc
+
+
+_JSON_TOKENS = re.compile(rb'"(?:[^"\\]|\\.)*"|[\[\]{}]')
+# Past this many bytes read, the exact place of too deep a nesting is not looked for (the scan is Python).
+_EXACT_DEPTH_SCAN_BYTES = 4 * 1024 * 1024
+
+
+def too_deep_message(depth: int, read: int, levels: int, what: str, data: bytes | None = None) -> str:
+    """The batch-level refusal of a JSON file nested deeper than its format allows.
+
+    `read` is how many bytes the streaming parser had read when it stopped; `data` (those bytes, when known)
+    lets the message name the exact byte."""
+    where = f"within its first {read:,} bytes"
+    if data is not None and len(data) <= _EXACT_DEPTH_SCAN_BYTES:
+        position = deep_position(data, depth - 1)
+        if position is not None:
+            where = f"at byte {position:,}"
+    return (f"The JSON is nested more than {depth - 1} levels deep {where}; a {what} file has at most "
+            f"{levels} levels. Send the format's own shape, without nested lists or objects in values.")
+
+
+def check_json_depth(data: bytes, *, limit: int, levels: int, what: str) -> None:
+    """Raise FileRejected if the JSON text nests deeper than `limit`; streaming, so memory stays small
+    however deep it goes (the json module would recurse, ijson's prefixed events grow with depth squared)."""
+    import ijson
+
+    depth = 0
+    try:
+        for event, _ in ijson.basic_parse(io.BytesIO(data), use_float=False):
+            if event in ("start_map", "start_array"):
+                depth += 1
+                if depth > limit:
+                    raise FileRejected(too_deep_message(depth, len(data), levels, what, data))
+            elif event in ("end_map", "end_array"):
+                depth -= 1
+    except FileRejected:
+        raise
+    except Exception:  # noqa: BLE001, S110 - not JSON at all: the real parser says why, with its own message
+        return
+
+
+def deep_position(data: bytes, limit: int) -> int | None:
+    """The byte offset of the first bracket that opens a level deeper than `limit`, skipping strings."""
+    depth = 0
+    for match in _JSON_TOKENS.finditer(data):
+        token = match.group()
+        if token in (b"[", b"{"):
+            depth += 1
+            if depth > limit:
+                return match.start()
+        elif token in (b"]", b"}"):
+            depth -= 1
+    return None
 
 
 def peek_kind(stream: BinaryIO) -> str:

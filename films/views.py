@@ -4,7 +4,7 @@ from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import render
 
-from boxoffice.selectors import film_box_office_by_region, film_box_office_by_week
+from boxoffice.selectors import film_box_office_by_region, film_box_office_by_week, film_report_rows
 from config.caching import cached_public
 from funding.selectors import film_funding
 
@@ -43,5 +43,6 @@ def film_detail(request, code):
             **funding,
             "by_week": list(film_box_office_by_week(film.pk)),
             "by_region": list(film_box_office_by_region(film.pk)),
+            "report_rows": list(film_report_rows(film.pk)),
         },
     )

@@ -12,6 +12,7 @@ from django.utils.translation import gettext, gettext_lazy, pgettext_lazy
 from .audit import Actor
 from .choices import Door
 from .forms import FilmForm, MergeForm, StatusChangeForm
+from .importing import RowError
 from .models import AuditEvent, Film, Organisation
 from .permissions import can_edit_registers, reader_view, register_editor, workspace_reader
 from .selectors import film_detail as select_film
@@ -80,11 +81,15 @@ def film_edit(request, code):
     film = get_object_or_404(Film, code=code)
     form = FilmForm(request.POST or None, film=film, initial=FilmForm.initial_for(film))
     if request.method == "POST" and form.is_valid():
-        _, outcome = upsert_film(data=form.cleaned_data["data"], actor=page_actor(request))
-        messages.success(
-            request, gettext("Film %(code)s: %(outcome)s.") % {"code": film.code, "outcome": outcome_text(outcome)}
-        )
-        return redirect("staff:film", code=film.code)
+        try:
+            _, outcome = upsert_film(data=form.cleaned_data["data"], actor=page_actor(request))
+        except RowError as exc:  # a status date the history does not allow
+            form.add_error(exc.field if exc.field in form.fields else None, exc.reason)
+        else:
+            messages.success(
+                request, gettext("Film %(code)s: %(outcome)s.") % {"code": film.code, "outcome": outcome_text(outcome)}
+            )
+            return redirect("staff:film", code=film.code)
     return render(request, "staff/film_form.html", {"form": form, "film": film})
 
 

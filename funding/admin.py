@@ -1,31 +1,39 @@
 from django.contrib import admin
 
-from films.admin_audit import AuditedAdmin
+from films.admin_audit import AuditedAdmin, ReadOnlyAdmin, ReadOnlyInline
 
-from .models import Disbursement, FilmMetrics, Grant, Programme
+from .models import Disbursement, FilmMetrics, Grant, GrantChange, Programme
 
 
-class GrantInline(admin.TabularInline):
+class GrantInline(ReadOnlyInline, admin.TabularInline):
+    """A film's grants, shown; they change only through maker-checker (the staff grant pages)."""
+
     model = Grant
-    extra = 0
     fields = ["identifier", "title", "currency", "amount_awarded", "award_date", "funder", "recipient", "published"]
-    autocomplete_fields = ["funder", "recipient"]
     show_change_link = True
 
 
-class DisbursementInline(admin.TabularInline):
+class DisbursementInline(ReadOnlyInline, admin.TabularInline):
     model = Disbursement
-    extra = 0
+    fields = ["identifier", "kind", "amount", "currency", "date", "note"]
+
+
+class GrantChangeInline(ReadOnlyInline, admin.TabularInline):
+    model = GrantChange
+    fields = ["proposed_at", "proposed_by_label", "door", "status", "reviewed_by", "reviewed_at", "review_note"]
 
 
 @admin.register(Grant)
-class GrantAdmin(AuditedAdmin, admin.ModelAdmin):
+class GrantAdmin(ReadOnlyAdmin):
+    """Grants, their disbursements and their film link are public money: they change only through
+    maker-checker on the staff pages (`/staff/grants/`), which audits and recomputes, and are never
+    deleted (withdrawal is a reviewed change). The admin shows them."""
+
     list_display = ["identifier", "title", "currency", "amount_awarded", "award_date", "funder", "film", "published"]
     list_filter = ["currency", "published", "funder", "programme", ("film", admin.EmptyFieldListFilter)]
     search_fields = ["identifier", "title", "film__code", "film_code", "recipient__name", "funder__name"]
-    autocomplete_fields = ["funder", "recipient", "film", "programme"]
     date_hierarchy = "award_date"
-    inlines = [DisbursementInline]
+    inlines = [DisbursementInline, GrantChangeInline]
 
 
 @admin.register(Programme)
@@ -33,13 +41,15 @@ class ProgrammeAdmin(AuditedAdmin, admin.ModelAdmin):
     list_display = ["title", "funder", "code"]
     search_fields = ["title", "code", "funder__name"]
     list_filter = ["funder"]
+    autocomplete_fields = ["funder"]
+
+    def has_delete_permission(self, request, obj=None):
+        return False  # grants name their programme; the 360Giving export must keep naming it
 
 
 @admin.register(FilmMetrics)
-class FilmMetricsAdmin(admin.ModelAdmin):
+class FilmMetricsAdmin(ReadOnlyAdmin):
+    """Derived by the recompute from grants and daily sales (`recompute_metrics`)."""
+
     list_display = ["film", "awarded_kzt", "gross", "admissions", "return_on_funding", "computed_at"]
     search_fields = ["film__code", "film__title"]
-    readonly_fields = [f.name for f in FilmMetrics._meta.fields]
-
-    def has_add_permission(self, request):
-        return False

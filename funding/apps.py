@@ -6,10 +6,10 @@ class FundingConfig(AppConfig):
     verbose_name = "Grants and funding"
 
     def ready(self):
-        from boxoffice.signals import sales_committed
-        from films.signals import films_registered
+        from films.signals import film_figures_changed, films_registered, recompute_requested
 
         from . import receivers
 
-        sales_committed.connect(receivers.recompute_after_sales, dispatch_uid="funding-recompute-after-sales")
+        recompute_requested.connect(receivers.drain_after_commit, dispatch_uid="funding-drain-recompute-outbox")
         films_registered.connect(receivers.link_grants_to_new_films, dispatch_uid="funding-link-grants")
+        film_figures_changed.connect(receivers.recompute_after_film_change, dispatch_uid="funding-recompute-film")

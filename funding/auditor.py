@@ -18,7 +18,10 @@ from decimal import Decimal
 from django.conf import settings
 from django.db.models import Max
 from django.utils import timezone
+from django.utils.functional import lazy
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext_noop as N_
 
 from boxoffice.choices import AnomalyKind
 from boxoffice.staff_selectors import cinema_completeness, flagged_anomalies, last_sale_included
@@ -27,8 +30,18 @@ from films.models import Film, Organisation
 from films.tables import COUNT, DATE, MOMENT, MONEY, RATIO, Column, Table, in_english
 
 from .metrics import _ratio
-from .models import FilmMetrics, Grant, Programme
+from .models import FilmMetrics, Grant, MetricsDiscrepancy, Programme
 from .selectors import funded_vs_released, is_released
+
+
+def _in_home(text: str):
+    """A label or note naming the home currency: translated, then the currency put in, when it is shown."""
+    return lazy(lambda: gettext(text) % {"currency": settings.HOME_CURRENCY}, str)()
+
+
+def home_key(prefix: str) -> str:
+    """A CSV column naming the home currency: awarded_kzt in Kazakhstan (as always), awarded_kgs in Kyrgyzstan."""
+    return f"{prefix}_{settings.HOME_CURRENCY.lower()}"
 
 
 @dataclass(frozen=True)
@@ -78,6 +91,7 @@ PROGRAMME = Filter("programme", _("Programme"), _programmes)
 COHORT = Filter("cohort", _("Cohort year"), _cohorts)
 KIND = Filter("kind", _("Anomaly"), _anomaly_kinds)
 REGION = Filter("region", _("Region"), _regions)
+FLAGGED = Filter("flagged", _("Flagged only"), lambda: [("yes", _("yes"))])
 
 
 def _int(params, name):
@@ -115,11 +129,13 @@ def funded_vs_released_table(params) -> Table:
         columns=[
             Column("year", _("Cohort year")),
             Column("films_funded", _("Films funded"), COUNT),
-            Column("awarded", _("Awarded, KZT"), MONEY),
+            Column("awarded", _in_home(N_("Awarded, %(currency)s")), MONEY),
             Column("films_released", _("Films released"), COUNT),
             Column("released_share", _("Released share"), RATIO),
-            Column("gross", _("Gross, KZT"), MONEY),
+            Column("gross", _in_home(N_("Gross, %(currency)s")), MONEY),
             Column("return_on_funding", _("Return on funding"), RATIO),
+            Column("gross_from_tickets", _in_home(N_("Gross from ticket sales, %(currency)s")), MONEY),
+            Column("gross_from_reports", _in_home(N_("Gross from box-office reports, %(currency)s")), MONEY),
         ],
         rows=[
             {
@@ -130,12 +146,15 @@ def funded_vs_released_table(params) -> Table:
                 "released_share": r.released_share,
                 "gross": r.gross,
                 "return_on_funding": r.return_on_funding,
+                "gross_from_tickets": r.gross_from_tickets,
+                "gross_from_reports": r.gross_from_reports,
             }
             for r in rows
         ],
         as_of=report.as_of_sale,
         filters=_described(params, [FUNDER, PROGRAMME, COHORT]),
-        note=_("metrics.md: cohort = award year of the film's earliest KZT grant; only approved grants count."),
+        note=_in_home(N_("metrics.md: cohort = award year of the film's earliest %(currency)s grant; only approved "
+                         "grants count.")),
     )
 
 
@@ -188,8 +207,8 @@ def stalled_projects_table(params, today: datetime.date | None = None) -> Table:
                 "planned_release": film.planned_release,
                 "last_status_change": last_change,
                 "days_since_change": (today - last_change).days,
-                "awarded_kzt": m.awarded_kzt if m else Decimal("0.00"),
-                "disbursed_kzt": Decimal((m.disbursed if m else {}).get(settings.HOME_CURRENCY, "0.00")),
+                home_key("awarded"): m.awarded_kzt if m else Decimal("0.00"),
+                home_key("disbursed"): Decimal((m.disbursed if m else {}).get(settings.HOME_CURRENCY, "0.00")),
                 "reasons": "; ".join(reasons),
             }
         )
@@ -203,8 +222,8 @@ def stalled_projects_table(params, today: datetime.date | None = None) -> Table:
             Column("planned_release", _("Planned release"), DATE),
             Column("last_status_change", _("Last status change"), DATE),
             Column("days_since_change", _("Days since change"), COUNT),
-            Column("awarded_kzt", _("Awarded, KZT"), MONEY),
-            Column("disbursed_kzt", _("Disbursed, KZT"), MONEY),
+            Column(home_key("awarded"), _in_home(N_("Awarded, %(currency)s")), MONEY),
+            Column(home_key("disbursed"), _in_home(N_("Disbursed, %(currency)s")), MONEY),
             Column("reasons", _("Why stalled")),
         ],
         rows=rows,
@@ -221,7 +240,7 @@ def stalled_projects_table(params, today: datetime.date | None = None) -> Table:
 
 
 def return_on_funding_table(params) -> Table:
-    """Films with KZT funding ranked by return on funding (gross / awarded), with funding per admission."""
+    """Films with home-currency funding ranked by return on funding (gross / awarded), with funding per admission."""
     qs = FilmMetrics.objects.select_related("film").filter(awarded_kzt__gt=0)
     if _int(params, "cohort"):
         qs = qs.filter(cohort_year=_int(params, "cohort"))
@@ -232,7 +251,7 @@ def return_on_funding_table(params) -> Table:
             "film_code": m.film.code,
             "title": in_english(m.film, "display_title"),
             "cohort_year": m.cohort_year,
-            "awarded_kzt": m.awarded_kzt,
+            home_key("awarded"): m.awarded_kzt,
             "gross": m.gross,
             "admissions": m.admissions,
             "return_on_funding": m.return_on_funding,
@@ -249,20 +268,20 @@ def return_on_funding_table(params) -> Table:
             Column("film_code", _("Film")),
             Column("title", _("Title")),
             Column("cohort_year", _("Cohort")),
-            Column("awarded_kzt", _("Awarded, KZT"), MONEY),
-            Column("gross", _("Gross, KZT"), MONEY),
+            Column(home_key("awarded"), _in_home(N_("Awarded, %(currency)s")), MONEY),
+            Column("gross", _in_home(N_("Gross, %(currency)s")), MONEY),
             Column("admissions", _("Admissions"), COUNT),
             Column("return_on_funding", _("Return on funding"), RATIO),
             Column("net_return_on_funding", _("Net return on funding"), RATIO),
-            Column("funding_per_admission", _("Funding per admission, KZT"), MONEY),
+            Column("funding_per_admission", _in_home(N_("Funding per admission, %(currency)s")), MONEY),
         ],
         rows=rows,
         as_of=_funding_stamp(),
         filters=_described(params, [COHORT]),
-        note=_(
-            "metrics.md: return on funding = gross / awarded (KZT grants); funding per admission = "
+        note=_in_home(N_(
+            "metrics.md: return on funding = gross / awarded (%(currency)s grants); funding per admission = "
             "awarded / admissions, empty without admissions."
-        ),
+        )),
     )
 
 
@@ -270,7 +289,7 @@ def return_on_funding_table(params) -> Table:
 
 
 def recipients_table(params) -> Table:
-    """Each recipient organisation: grants, films, releases, gross and its share of all KZT funding."""
+    """Each recipient organisation: grants, films, releases, gross and its share of all home-currency funding."""
     home = settings.HOME_CURRENCY
     grants = Grant.objects.published().select_related("recipient")
     if _int(params, "funder"):
@@ -301,7 +320,7 @@ def recipients_table(params) -> Table:
                 "grants": p["grants"],
                 "films": len(p["films"]),
                 "films_released": sum(1 for f in p["films"] if is_released(film_objs[f], metrics.get(f))),
-                "awarded_kzt": awarded_home,
+                home_key("awarded"): awarded_home,
                 "awarded_other": "; ".join(
                     f"{c} {v:.2f}" for c, v in sorted(p["awarded"].items()) if c != home
                 ),
@@ -309,7 +328,7 @@ def recipients_table(params) -> Table:
                 "share_of_funding": _ratio(awarded_home, total_home),
             }
         )
-    rows.sort(key=lambda r: (-r["awarded_kzt"], r["recipient"]))
+    rows.sort(key=lambda r: (-r[home_key("awarded")], r["recipient"]))
     return Table(
         slug="recipients",
         title=_("Recipients"),
@@ -318,15 +337,16 @@ def recipients_table(params) -> Table:
             Column("grants", _("Grants"), COUNT),
             Column("films", _("Films"), COUNT),
             Column("films_released", _("Films released"), COUNT),
-            Column("awarded_kzt", _("Awarded, KZT"), MONEY),
+            Column(home_key("awarded"), _in_home(N_("Awarded, %(currency)s")), MONEY),
             Column("awarded_other", _("Awarded, other currencies")),
-            Column("gross", _("Gross of their films, KZT"), MONEY),
-            Column("share_of_funding", _("Share of all KZT funding"), RATIO),
+            Column("gross", _in_home(N_("Gross of their films, %(currency)s")), MONEY),
+            Column("share_of_funding", _in_home(N_("Share of all %(currency)s funding")), RATIO),
         ],
         rows=rows,
         as_of=_funding_stamp(all_films),
         filters=_described(params, [FUNDER, PROGRAMME]),
-        note=_("Totals are never added across currencies; the share is of all approved KZT grants shown."),
+        note=_in_home(N_("Totals are never added across currencies; the share is of all approved %(currency)s "
+                         "grants shown.")),
     )
 
 
@@ -440,6 +460,138 @@ def unlinked_grants_table(params) -> Table:
     )
 
 
+def metrics_discrepancies_table(params) -> Table:
+    rows = [
+        {
+            "found_at": d.found_at,
+            "film_code": d.film.code,
+            "fields": ", ".join(d.fields),
+            "stored": ", ".join(f"{f}={(d.stored or {}).get(f, '—')}" for f in d.fields),
+            "expected": ", ".join(f"{f}={d.recomputed.get(f)}" for f in d.fields),
+            "repaired": d.repaired,
+        }
+        for d in MetricsDiscrepancy.objects.select_related("film")[:5000]
+    ]
+    return Table(
+        slug="metrics-discrepancies",
+        title=_("Stored metrics that disagreed with a full recompute"),
+        columns=[
+            Column("found_at", _("Found"), MOMENT),
+            Column("film_code", _("Film")),
+            Column("fields", _("Figures")),
+            Column("stored", _("Stored figures")),
+            Column("expected", _("Recomputed figures")),
+            Column("repaired", _("Repaired")),
+        ],
+        rows=rows,
+        as_of=None,
+        filters={},
+        note=_("The nightly check recomputes every film's metrics from its grants and daily box office; a film "
+               "listed here showed other figures than it should have (a recompute that never ran), and was "
+               "then repaired. A film whose change was still waiting to be recomputed is not listed."),
+    )
+
+
+# --- box-office reports: reported versus ticketed, and where each film's gross comes from ------------
+
+
+def reported_vs_ticketed_table(params) -> Table:
+    """box-office-reports.md point 5: each report row that speaks for days with accepted tickets in its place."""
+    from boxoffice.selectors import reported_versus_ticketed
+
+    flagged_only = str(params.get("flagged") or "") == "yes"
+    rows = []
+    for r in reported_versus_ticketed(flagged_only=flagged_only)[:5000]:
+        place = r.cinema.code if r.cinema_id else r.region.code if r.region_id else "country"
+        rows.append(
+            {
+                "film_code": r.film.code,
+                "period_start": r.period_start,
+                "period_end": r.period_end,
+                "place": place,
+                "source": r.source,
+                "reference": r.reference,
+                "days_spoken": r.spoken_days,
+                "days_with_tickets": r.covered_ticket_days,
+                "reported": r.spoken_gross,
+                "ticketed": r.covered_ticket_gross,
+                "difference": r.spoken_gross - r.covered_ticket_gross,
+                "share_covered": _ratio(r.covered_ticket_gross, r.spoken_gross),
+                "reported_admissions": r.spoken_admissions,
+                "ticketed_admissions": r.covered_ticket_admissions,
+                "flagged": "tickets exceed the report" if r.covered_ticket_gross > r.spoken_gross else "",
+            }
+        )
+    return Table(
+        slug="reported-vs-ticketed",
+        title=_("Box-office reports vs ticket sales"),
+        columns=[
+            Column("film_code", _("Film")),
+            Column("period_start", _("From"), DATE),
+            Column("period_end", _("To"), DATE),
+            Column("place", _("Place")),
+            Column("source", _("Source")),
+            Column("reference", _("Reference")),
+            Column("days_spoken", _("Days it speaks for"), COUNT),
+            Column("days_with_tickets", _("Of which with tickets"), COUNT),
+            Column("reported", _in_home(N_("Reported, %(currency)s")), MONEY),
+            Column("ticketed", _in_home(N_("Ticketed, %(currency)s")), MONEY),
+            Column("difference", _in_home(N_("Difference, %(currency)s")), MONEY),
+            Column("share_covered", _("Share covered by the feed"), RATIO),
+            Column("reported_admissions", _("Reported admissions"), COUNT),
+            Column("ticketed_admissions", _("Ticketed admissions"), COUNT),
+            Column("flagged", _("Flag")),
+        ],
+        rows=rows,
+        as_of=_funding_stamp(),
+        filters=_described(params, [FLAGGED]),
+        note=_(
+            "Where a report row speaks (box-office-reports.md) for days that also have accepted ticket sales "
+            "inside its place: the report's figure for the days it speaks for, and the tickets it stands in for "
+            "on them. The report counts; flagged when the tickets exceed it."
+        ),
+    )
+
+
+def gross_provenance_table(params) -> Table:
+    """Every film with gross: how much came from tickets and how much from which reports."""
+    qs = FilmMetrics.objects.select_related("film").filter(gross__gt=0).order_by("film__code")
+    if _int(params, "cohort"):
+        qs = qs.filter(cohort_year=_int(params, "cohort"))
+    rows = [
+        {
+            "film_code": m.film.code,
+            "title": in_english(m.film, "display_title"),
+            "gross": m.gross,
+            "gross_from_tickets": m.gross_from_tickets,
+            "gross_from_reports": m.gross_from_reports,
+            "admissions": m.admissions,
+            "admissions_incomplete": "incomplete" if m.admissions_incomplete else "",
+            "report_sources": "; ".join(f"{s['source']} {s['gross']}" for s in m.report_sources or []),
+        }
+        for m in qs
+    ]
+    return Table(
+        slug="gross-provenance",
+        title=_("Where each film's gross comes from"),
+        columns=[
+            Column("film_code", _("Film")),
+            Column("title", _("Title")),
+            Column("gross", _in_home(N_("Gross, %(currency)s")), MONEY),
+            Column("gross_from_tickets", _in_home(N_("From ticket sales, %(currency)s")), MONEY),
+            Column("gross_from_reports", _in_home(N_("From box-office reports, %(currency)s")), MONEY),
+            Column("admissions", _("Admissions"), COUNT),
+            Column("admissions_incomplete", _("Admissions")),
+            Column("report_sources", _in_home(N_("Reports that speak (source and %(currency)s)"))),
+        ],
+        rows=rows,
+        as_of=_funding_stamp(),
+        filters=_described(params, [COHORT]),
+        note=_("box-office-reports.md: per film and day the widest place with a report speaks; elsewhere the "
+               "accepted ticket sales count. Incomplete: a report that speaks gives no admissions."),
+    )
+
+
 @dataclass(frozen=True)
 class Report:
     slug: str
@@ -460,5 +612,8 @@ REPORTS = {
         Report("data-completeness", _("Data completeness per cinema"), completeness_table, [REGION]),
         Report("anomalies", _("Anomalies"), anomalies_table, [KIND]),
         Report("unlinked-grants", _("Unlinked grants"), unlinked_grants_table, [FUNDER]),
+        Report("metrics-discrepancies", _("Metrics discrepancies"), metrics_discrepancies_table, []),
+        Report("reported-vs-ticketed", _("Box-office reports vs ticket sales"), reported_vs_ticketed_table, [FLAGGED]),
+        Report("gross-provenance", _("Where each film's gross comes from"), gross_provenance_table, [COHORT]),
     ]
 }

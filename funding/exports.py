@@ -44,6 +44,11 @@ def grant_as_360(grant: Grant) -> dict:
     disbursements = list(grant.disbursements.all())
     if disbursements:
         out["disbursementTransaction"] = [transaction_as_360(d) for d in disbursements]
+    if grant.repayable_amount is not None:
+        out["repayable"] = {"amount": grant.repayable_amount,
+                            **({"dueDate": grant.repayable_due_date.isoformat()} if grant.repayable_due_date else {})}
+    else:
+        out.pop("repayable", None)
     if grant.film is not None:
         out["filmProject"] = {"code": grant.film.code, "title": grant.film.title}
     elif grant.film_code:

@@ -7,6 +7,7 @@ from django.conf import settings
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from films import limits
 from films.importing import RowError
 from films.models import Film
 
@@ -31,6 +32,8 @@ COLUMN_OF = {
     "planned_start": "planned dates:start date",
     "planned_end": "planned dates:end date",
     "film_code": "film project:code",
+    "repayable_amount": "repayable:amount",
+    "repayable_due_date": "repayable:due date",
 }
 # Parts of a grant the form owns: on an edit they are replaced, everything else the publisher gave (and the
 # disbursements, proposed on their own form) is kept.
@@ -45,6 +48,7 @@ FORM_OWNED = [
     "grantProgramme",
     "plannedDates",
     "filmProject",
+    "repayable",
 ]
 
 
@@ -57,11 +61,13 @@ class GrantForm(forms.Form):
         max_length=200, label=_("Identifier"), help_text=_("360Giving id, e.g. 360G-KZ-SCSNC-00123")
     )
     title = forms.CharField(max_length=500, label=_("Title"))
-    description = forms.CharField(label=_("Description"), widget=forms.Textarea(attrs={"rows": 3}))
+    description = forms.CharField(label=_("Description"), max_length=limits.MAX_GRANT_DESCRIPTION_CHARS,
+                                  widget=forms.Textarea(attrs={"rows": 3}))
     currency = forms.CharField(
-        max_length=3, initial=settings.HOME_CURRENCY, label=_("Currency"), help_text=_("ISO 4217")
+        max_length=3, initial=lambda: settings.HOME_CURRENCY, label=_("Currency"), help_text=_("ISO 4217")
     )
-    amount_awarded = forms.DecimalField(max_digits=20, decimal_places=2, min_value=0, label=_("Amount awarded"))
+    amount_awarded = forms.DecimalField(max_digits=20, decimal_places=2, min_value=0,
+                                        max_value=limits.MAX_GRANT_AMOUNT, label=_("Amount awarded"))
     award_date = _date(_("Award date"))
     recipient_name = forms.CharField(max_length=300, label=_("Recipient organisation"))
     recipient_id = forms.CharField(max_length=100, label=_("Recipient identifier"), help_text=_("e.g. KZ-BIN-…"))
@@ -80,6 +86,12 @@ class GrantForm(forms.Form):
         label=_("Film code"),
         help_text=_("Leave empty if the film is not registered yet: the grant stays unlinked"),
     )
+
+    repayable_amount = forms.DecimalField(
+        max_digits=20, decimal_places=2, min_value=0, required=False, label=_("Repayable amount"),
+        help_text=_("The part of the amount awarded to be paid back; empty if none"))
+    repayable_due_date = forms.DateField(
+        required=False, label=_("Repayable by"), widget=forms.DateInput(attrs={"type": "date"}))
 
     def __init__(self, *args, grant: Grant | None = None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -108,6 +120,8 @@ class GrantForm(forms.Form):
             "planned_start": d["planned_start"],
             "planned_end": d["planned_end"],
             "film_code": d["film_code"],
+            "repayable_amount": d["repayable_amount"],
+            "repayable_due_date": d["repayable_due_date"],
         }
 
     def clean(self):
@@ -139,6 +153,7 @@ class DisbursementForm(forms.Form):
         max_digits=20,
         decimal_places=2,
         min_value=0.01,
+        max_value=limits.MAX_GRANT_AMOUNT,
         label=_("Amount"),
         help_text=_("In the grant's currency; exact to the tiyn"),
     )
@@ -158,6 +173,12 @@ class LinkForm(forms.Form):
             )
         self.film = film
         return code
+
+
+class WithdrawForm(forms.Form):
+    reason = forms.CharField(max_length=500, label=_("Why withdraw this grant?"),
+                             help_text=_("Once another grant officer approves, the grant leaves every public page, "
+                                         "export and total. It is kept, with its history, for auditors."))
 
 
 class ReviewForm(forms.Form):

@@ -62,6 +62,12 @@ class Grant(models.Model):
     film_title = models.CharField(max_length=300, blank=True)
     # The grant as its publisher gave it in 360Giving JSON, so no field the standard defines is dropped.
     source_data = models.JSONField(default=dict, blank=True, encoder=ExactJSONEncoder, decoder=ExactJSONDecoder)
+    # 360Giving extension `repayable`: the part of amountAwarded to be paid back (a fund's refundable support),
+    # and by when. Repayments are recoveries (DisbursementKind.RECOVERY); funding/selectors.repayment_of.
+    repayable_amount = models.DecimalField(null=True, blank=True, **MONEY)
+    repayable_due_date = models.DateField(null=True, blank=True)
+    # Data-quality warnings of the last load, for staff: e.g. an amount rounded to the cent.
+    data_quality = models.JSONField(default=list, blank=True, help_text="Warnings from the grant's last load")
     published = models.BooleanField(default=True, help_text="False while a new grant awaits approval")
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -85,6 +91,9 @@ class GrantChange(models.Model):
 
     grant = models.ForeignKey(Grant, on_delete=models.PROTECT, related_name="changes")
     is_new = models.BooleanField(default=False, help_text="Proposes a grant that was never published")
+    # Withdrawal: approval takes the grant off everything public (unpublishes it); grants are never deleted.
+    withdraw = models.BooleanField(default=False, help_text="Proposes to withdraw (unpublish) the grant")
+    withdraw_reason = models.CharField(max_length=500, blank=True)
     # The proposed grant in 360Giving terms, as import_grants reads it; approval applies it with upsert_grant.
     proposed = models.JSONField(encoder=ExactJSONEncoder, decoder=ExactJSONDecoder)
     status = models.CharField(max_length=12, choices=ChangeStatus.choices, default=ChangeStatus.PENDING)
@@ -159,6 +168,15 @@ class FilmMetrics(models.Model):
     net_return_on_funding = models.DecimalField(max_digits=24, decimal_places=12, null=True, blank=True)
     funding_per_admission = models.DecimalField(null=True, blank=True, **MONEY)
     last_sale_at = models.DateTimeField(null=True, blank=True, help_text="As of: last accepted sale included")
+    # Provenance (box-office-reports.md): how much of gross and admissions came from tickets and from reports.
+    gross_from_tickets = models.DecimalField(default=0, **MONEY)
+    gross_from_reports = models.DecimalField(default=0, **MONEY)
+    admissions_from_tickets = models.BigIntegerField(default=0)
+    admissions_from_reports = models.BigIntegerField(default=0)
+    admissions_incomplete = models.BooleanField(default=False,
+                                                help_text="A report row that speaks gives no admissions")
+    report_sources = models.JSONField(default=list, blank=True,
+                                      help_text="[{'source': ..., 'gross': '...', 'rows': n}] of the rows that speak")
     computed_at = models.DateTimeField()
 
     class Meta:
@@ -166,3 +184,28 @@ class FilmMetrics(models.Model):
 
     def __str__(self):
         return f"metrics of {self.film_id} as of {self.computed_at:%Y-%m-%d %H:%M}"
+
+    @property
+    def awarded_home(self):
+        """Awarded in the home currency (settings.HOME_CURRENCY). The column keeps its first name,
+        awarded_kzt, from when the tracker served Kazakhstan only; every reader should use this name."""
+        return self.awarded_kzt
+
+
+class MetricsDiscrepancy(models.Model):
+    """The nightly full recompute found a film's stored metrics differing from its grants and box office;
+    shown to auditors (the metrics-discrepancies report). The stored figures were then repaired."""
+
+    found_at = models.DateTimeField(auto_now_add=True)
+    film = models.ForeignKey(Film, on_delete=models.CASCADE, related_name="metrics_discrepancies")
+    fields = models.JSONField(help_text="Names of the figures that differed")
+    stored = models.JSONField(help_text="The figures as stored (null: no metrics were stored)", null=True)
+    recomputed = models.JSONField()
+    repaired = models.BooleanField(default=False)
+
+    class Meta:
+        ordering = ["-found_at", "film_id"]
+        verbose_name_plural = "metrics discrepancies"
+
+    def __str__(self):
+        return f"metrics of film {self.film_id} differed ({', '.join(self.fields)})"

@@ -27,6 +27,9 @@ class ReportRow:
     gross: Decimal
     film_ids: list[int]
     released_ids: list[int]
+    # Provenance of `gross` (box-office-reports.md); not columns of the spec's CLI report.
+    gross_from_tickets: Decimal = Decimal("0")
+    gross_from_reports: Decimal = Decimal("0")
 
     @property
     def released_share(self) -> Decimal | None:
@@ -97,10 +100,14 @@ def funded_vs_released(*, funder_id=None, programme_id=None, today=None) -> Fund
             row.films_released += 1
             row.released_ids.append(film_id)
         row.gross += m.gross if m else Decimal("0")
+        row.gross_from_tickets += m.gross_from_tickets if m else Decimal("0")
+        row.gross_from_reports += m.gross_from_reports if m else Decimal("0")
     rows = [cohorts[y] for y in sorted(cohorts)]
     total = ReportRow("total", sum(r.films_funded for r in rows), sum((r.awarded for r in rows), Decimal("0")),
                       sum(r.films_released for r in rows), sum((r.gross for r in rows), Decimal("0")),
-                      [i for r in rows for i in r.film_ids], [i for r in rows for i in r.released_ids])
+                      [i for r in rows for i in r.film_ids], [i for r in rows for i in r.released_ids],
+                      sum((r.gross_from_tickets for r in rows), Decimal("0")),
+                      sum((r.gross_from_reports for r in rows), Decimal("0")))
     stamp = FilmMetrics.objects.filter(film_id__in=films).aggregate(sale=Max("last_sale_at"), at=Max("computed_at"))
     return FundedVsReleased(rows, total, stamp["sale"], stamp["at"])
 
@@ -108,6 +115,46 @@ def funded_vs_released(*, funder_id=None, programme_id=None, today=None) -> Fund
 def is_released(film: Film, metrics: FilmMetrics | None, today=None) -> bool:
     """registers.md: a release date on or before today, or any accepted ticket sale."""
     return film.is_released(today) or (metrics is not None and metrics.sales_count > 0)
+
+
+@dataclass(frozen=True)
+class Repayment:
+    """What a repayable grant (360Giving extension `repayable`) owes: registers.md, Repayable support."""
+
+    currency: str
+    repayable: Decimal
+    due_date: object  # datetime.date | None
+    repaid: Decimal  # every recovery recorded against the grant, in its currency
+    outstanding: Decimal  # max(repayable − repaid, 0)
+    overdue: Decimal  # the outstanding amount once the due date has passed, else 0
+
+    @property
+    def is_overdue(self) -> bool:
+        return self.overdue > 0
+
+    def as_dict(self) -> dict:
+        return {"currency": self.currency, "repayable": self.repayable,
+                "due_date": self.due_date.isoformat() if self.due_date else None,
+                "repaid": self.repaid, "outstanding": self.outstanding, "overdue": self.overdue}
+
+
+def repayment_of(grant: Grant, today=None) -> Repayment | None:
+    """The one computation of repayable, repaid, outstanding and overdue, used by the staff and public grant
+    pages, the API and the 360Giving export's readers. None for a grant with nothing repayable. Reads the
+    grant's disbursements through .all(), so a prefetched list costs no query."""
+    if grant.repayable_amount is None:
+        return None
+    from .choices import DisbursementKind
+
+    today = today or timezone.localdate()
+    repaid = sum((d.amount for d in grant.disbursements.all()
+                  if d.kind == DisbursementKind.RECOVERY and d.currency == grant.currency), Decimal("0"))
+    outstanding = max(grant.repayable_amount - repaid, Decimal("0"))
+    overdue = outstanding if grant.repayable_due_date and grant.repayable_due_date < today else Decimal("0")
+    q = Decimal("0.01")
+    return Repayment(currency=grant.currency, repayable=grant.repayable_amount.quantize(q),
+                     due_date=grant.repayable_due_date, repaid=repaid.quantize(q), outstanding=outstanding.quantize(q),
+                     overdue=overdue.quantize(q))
 
 
 def film_funding(film: Film) -> dict:

@@ -3,9 +3,7 @@ from __future__ import annotations
 
 import copy
 import datetime
-import json
-from decimal import Decimal, InvalidOperation
-from functools import partial
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from typing import BinaryIO
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -13,11 +11,14 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext
 
-from films.audit import Actor, record_change, snapshot
+from films import limits
+from films.audit import Actor, jsonable, record_change, snapshot
+from films.choices import RecomputeReason
 from films.importing import RegisterImportReport, RowError
 from films.models import Film
+from films.outbox import request_recompute
 from films.services import get_or_create_organisation
-from films.tabular import FileRejected, not_utf8_message, peek_kind, read_csv
+from films.tabular import FileRejected, check_json_depth, not_utf8_message, peek_kind, read_csv
 
 from . import exactjson
 from .choices import ChangeStatus, DisbursementKind
@@ -31,14 +32,15 @@ CSV_COLUMNS = {
     "recipient org:name": None, "funding org:identifier": None, "funding org:name": None,
     "grant programme:title": None, "grant programme:code": None, "planned dates:start date": None,
     "planned dates:end date": None, "amount disbursed": "amountDisbursed", "film project:code": None,
-    "film project:title": None,
+    "film project:title": None, "repayable:amount": None, "repayable:due date": None,
 }
 CSV_REQUIRED = ["identifier", "title", "currency", "amount awarded", "award date", "recipient org:identifier",
                 "recipient org:name", "funding org:identifier", "funding org:name"]
 # Fields held in columns; everything else of a grant stays in source_data and goes back out on export.
+CENT = Decimal("0.01")
 GRANT_FIELDS = ["identifier", "title", "description", "currency", "amount_awarded", "amount_disbursed",
                 "award_date", "planned_start", "planned_end", "recipient_id", "funder_id", "programme_id",
-                "film_id", "film_code", "film_title"]
+                "film_id", "film_code", "film_title", "repayable_amount", "repayable_due_date"]
 
 
 def schema_problem(grant: dict) -> str | None:
@@ -67,16 +69,33 @@ def _json_ready(value):
     return value
 
 
-def _decimal(value, field_name: str) -> Decimal:
+def _exact_decimal(value, field_name: str) -> Decimal:
+    """The number exactly as the publisher wrote it (JSON numbers arrive as Decimal, never through float)."""
     if isinstance(value, bool):
         raise RowError(field_name, "must be a number")
     try:
         d = Decimal(str(value).strip())
     except (InvalidOperation, ValueError):
         raise RowError(field_name, f"'{value}' is not a number (no grouping, '.' as decimal point)") from None
-    if not d.is_finite() or d.as_tuple().exponent < -2 and d != d.quantize(Decimal("0.01")):
-        raise RowError(field_name, f"{value} has more than 2 decimal places")
-    return d.quantize(Decimal("0.01"))
+    if not d.is_finite():
+        raise RowError(field_name, f"'{value}' is not a number")
+    if abs(d) > limits.MAX_GRANT_AMOUNT:
+        # Every sum over grants (per film, funder, programme, year, nationally) must fit Decimal(20, 2).
+        raise RowError(field_name, f"{value} is over the limit of {limits.MAX_GRANT_AMOUNT:,.2f} for one grant "
+                                   "or transaction; check the amount and its decimal point")
+    return d
+
+
+def _decimal(value, field_name: str, warnings: list[str] | None = None) -> Decimal:
+    """An amount to the cent. 360Giving allows any JSON number, and publishers' spreadsheets leave
+    floating-point artefacts (41133.770000000004): those are rounded half up to the cent, with a data-quality
+    warning naming the number, rather than refused; the publisher's own number stays in source_data."""
+    d = _exact_decimal(value, field_name)
+    cents = d.quantize(CENT, rounding=ROUND_HALF_UP)
+    if cents != d and warnings is not None:
+        warnings.append(f"{field_name}: {d} rounded to the cent as {cents} (more than 2 decimal places, "
+                        "likely a floating-point artefact of the publisher's file)")
+    return cents
 
 
 def _date(value, field_name: str) -> datetime.date | None:
@@ -99,7 +118,9 @@ def csv_row_to_360(row: dict[str, str]) -> dict:
             grant[key] = row[column]
     for money in ("amountAwarded", "amountDisbursed"):
         if money in grant:
-            grant[money] = _decimal(grant[money], "Amount Awarded" if money == "amountAwarded" else "Amount Disbursed")
+            # Exact, as written: clean_grant rounds it to the cent and warns, like a JSON number.
+            grant[money] = _exact_decimal(grant[money], "Amount Awarded" if money == "amountAwarded"
+                                          else "Amount Disbursed")
     grant.setdefault("description", row.get("description", ""))
     grant["recipientOrganization"] = [{"id": row.get("recipient org:identifier", ""),
                                        "name": row.get("recipient org:name", "")}]
@@ -119,7 +140,67 @@ def csv_row_to_360(row: dict[str, str]) -> dict:
         grant["plannedDates"] = [event]
     if row.get("film project:code"):
         grant["filmProject"] = {"code": row["film project:code"], "title": row.get("film project:title", "")}
+    if row.get("repayable:amount") or row.get("repayable:due date"):
+        repayable = {}
+        if row.get("repayable:amount"):
+            repayable["amount"] = _exact_decimal(row["repayable:amount"], "Repayable:Amount")
+        if row.get("repayable:due date"):
+            repayable["dueDate"] = row["repayable:due date"]
+        grant["repayable"] = repayable
     return grant
+
+
+def _repayable(grant: dict, awarded: Decimal, warnings: list[str]) -> tuple[Decimal | None, datetime.date | None]:
+    """The 360Giving extension `repayable`: {"amount": n, "dueDate": "YYYY-MM-DD"}, the part of amountAwarded
+    to be paid back; 0 ≤ amount ≤ amountAwarded."""
+    value = grant.get("repayable")
+    if value in (None, {}):
+        return None, None
+    if not isinstance(value, dict):
+        raise RowError("repayable", 'must be an object {"amount": n, "dueDate": "YYYY-MM-DD"}')
+    if value.get("amount") in (None, ""):
+        raise RowError("repayable/amount", "required: the part of amountAwarded to be paid back")
+    amount = _decimal(value["amount"], "repayable/amount", warnings)
+    if amount < 0:
+        raise RowError("repayable/amount", "must not be negative")
+    if amount > awarded:
+        raise RowError("repayable/amount", f"{amount} is more than the {awarded} awarded: only part of the "
+                                           "award (or all of it) can be repayable")
+    due = _date(value.get("dueDate"), "repayable/dueDate")
+    return amount, due
+
+
+# (path in the 360Giving grant, longest text the register's column holds)
+TEXT_BOUNDS = [
+    (("id",), limits.MAX_GRANT_IDENTIFIER_CHARS),
+    (("title",), limits.MAX_GRANT_TITLE_CHARS),
+    (("description",), limits.MAX_GRANT_DESCRIPTION_CHARS),
+    (("recipientOrganization", 0, "id"), limits.MAX_ORGANISATION_ID_CHARS),
+    (("recipientOrganization", 0, "name"), limits.MAX_ORGANISATION_NAME_CHARS),
+    (("fundingOrganization", 0, "id"), limits.MAX_ORGANISATION_ID_CHARS),
+    (("fundingOrganization", 0, "name"), limits.MAX_ORGANISATION_NAME_CHARS),
+    (("grantProgramme", 0, "title"), limits.MAX_PROGRAMME_TITLE_CHARS),
+    (("grantProgramme", 0, "code"), limits.MAX_PROGRAMME_CODE_CHARS),
+]
+
+
+def _check_lengths(grant: dict) -> None:
+    """Refuse text longer than its column, naming the field, rather than fail on saving."""
+    checks = list(TEXT_BOUNDS)
+    for i, _ in enumerate(grant.get("disbursementTransaction") or []):
+        checks += [(("disbursementTransaction", i, "id"), limits.MAX_TRANSACTION_ID_CHARS),
+                   (("disbursementTransaction", i, "description"), limits.MAX_NOTE_CHARS)]
+    for path, limit in checks:
+        value = grant
+        for step in path:
+            try:
+                value = value[step]
+            except (KeyError, IndexError, TypeError):
+                value = None
+                break
+        if isinstance(value, str) and len(value) > limit:
+            raise RowError("/".join(map(str, path)),
+                           f"is {len(value):,} characters long; at most {limit:,} are kept")
 
 
 def clean_grant(grant: dict) -> dict:
@@ -129,8 +210,10 @@ def clean_grant(grant: dict) -> dict:
     problem = schema_problem(grant)
     if problem:
         raise RowError(problem.split(":")[0] if ":" in problem else "grant", problem)
+    _check_lengths(grant)
     currency = grant["currency"].upper()
-    amount = _decimal(grant["amountAwarded"], "amountAwarded")
+    warnings: list[str] = []
+    amount = _decimal(grant["amountAwarded"], "amountAwarded", warnings)
     if amount < 0:
         raise RowError("amountAwarded", "must not be negative")
     planned = (grant.get("plannedDates") or [{}])[0]
@@ -142,7 +225,7 @@ def clean_grant(grant: dict) -> dict:
     for i, tx in enumerate(grant.get("disbursementTransaction") or []):
         if "value" not in tx or "transactionDate" not in tx:
             raise RowError(f"disbursementTransaction/{i}", "needs value and transactionDate")
-        value = _decimal(tx["value"], f"disbursementTransaction/{i}/value")
+        value = _decimal(tx["value"], f"disbursementTransaction/{i}/value", warnings)
         disbursements.append({
             "identifier": str(tx.get("id", "")) or f"{grant['id']}#{i + 1}",
             "kind": DisbursementKind.RECOVERY if value < 0 else DisbursementKind.DISBURSEMENT,
@@ -151,13 +234,14 @@ def clean_grant(grant: dict) -> dict:
             "note": tx.get("description") or "",
         })
     recipient = (grant.get("recipientOrganization") or [None])[0]
+    repayable_amount, repayable_due_date = _repayable(grant, amount, warnings)
     return {
         "identifier": grant["id"],
         "title": grant["title"],
         "description": grant.get("description") or "",
         "currency": currency,
         "amount_awarded": amount,
-        "amount_disbursed": _decimal(grant["amountDisbursed"], "amountDisbursed")
+        "amount_disbursed": _decimal(grant["amountDisbursed"], "amountDisbursed", warnings)
         if grant.get("amountDisbursed") not in (None, "") else None,
         "award_date": _date(grant["awardDate"], "awardDate"),
         "planned_start": _date(planned.get("startDate"), "plannedDates/startDate"),
@@ -168,6 +252,9 @@ def clean_grant(grant: dict) -> dict:
         "film_code": str(film.get("code") or "")[:32],
         "film_title": str(film.get("title") or "")[:300],
         "disbursements": disbursements,
+        "repayable_amount": repayable_amount,
+        "repayable_due_date": repayable_due_date,
+        "warnings": warnings,
         "source": grant,
     }
 
@@ -175,7 +262,7 @@ def clean_grant(grant: dict) -> dict:
 def _grant_picture(grant: Grant) -> dict:
     pic = snapshot(grant, fields=None)
     pic.pop("source_data", None)
-    pic["source_data"] = json.loads(exactjson.dumps(grant.source_data))
+    pic["source_data"] = jsonable(grant.source_data)
     pic["disbursements"] = [
         {"identifier": d.identifier, "kind": d.kind, "amount": str(d.amount), "currency": d.currency,
          "date": d.date.isoformat(), "note": d.note} for d in grant.disbursements.order_by("identifier")]
@@ -199,8 +286,9 @@ def upsert_grant(*, data: dict, actor: Actor, published: bool = True) -> tuple[G
     film = Film.objects.filter(code=data["film_code"]).first() if data["film_code"] else None
     values = {k: data[k] for k in ("title", "description", "currency", "amount_awarded", "amount_disbursed",
                                    "award_date", "planned_start", "planned_end", "film_code", "film_title")}
+    values.update(repayable_amount=data.get("repayable_amount"), repayable_due_date=data.get("repayable_due_date"))
     values.update(recipient=recipient, funder=funder, programme=programme, film=film,
-                  source_data=copy.deepcopy(data["source"]))
+                  source_data=copy.deepcopy(data["source"]), data_quality=list(data.get("warnings") or []))
     grant = Grant.objects.filter(identifier=data["identifier"]).first()
     before = _grant_picture(grant) if grant else None
     old_film_id = grant.film_id if grant else None
@@ -221,7 +309,7 @@ def upsert_grant(*, data: dict, actor: Actor, published: bool = True) -> tuple[G
     else:
         outcome = "updated"
         record_change(actor=actor, action="update", instance=grant, before=before, after=after)
-    queue_metrics_recompute({old_film_id, grant.film_id})
+    queue_metrics_recompute({old_film_id, grant.film_id}, detail=f"grant {grant.identifier} {outcome}")
     return grant, outcome
 
 
@@ -235,28 +323,20 @@ def _sync_disbursements(grant: Grant, wanted: list[dict]):
     grant.disbursements.exclude(pk__in=keep).delete()
 
 
-def queue_metrics_recompute(film_ids):
-    """Grants changed: recompute those films' metrics once the change commits."""
-    from .tasks import recompute_film_metrics_task
-
-    ids = sorted(i for i in film_ids if i)
-    if ids:
-        transaction.on_commit(partial(_send_recompute, recompute_film_metrics_task, ids))
-
-
-def _send_recompute(task, ids):
-    try:
-        task.delay(ids)
-    except Exception:  # noqa: BLE001 - broker away: the periodic full recompute catches it
-        import logging
-
-        logging.getLogger(__name__).warning("could not queue metrics recompute for films %s", ids, exc_info=True)
+def queue_metrics_recompute(film_ids, reason: str = RecomputeReason.GRANT, *, detail: str = ""):
+    """These films' metrics must be recomputed: recorded in the current transaction (the outbox,
+    films/outbox.py), so the request commits with the change or not at all, whatever the broker does."""
+    if reason not in RecomputeReason.values:
+        reason, detail = RecomputeReason.OTHER, f"{reason}: {detail}" if detail else str(reason)
+    request_recompute(film_ids=film_ids, reason=reason, detail=detail)
 
 
 def read_grants(stream: BinaryIO) -> tuple[list[tuple[int, object]], list[str], str]:
     """(position, grant) pairs from a 360Giving JSON package or flattened CSV; FileRejected if unusable."""
     if peek_kind(stream) == "json":
         raw = stream.read()
+        check_json_depth(raw, limit=limits.MAX_GRANTS_JSON_DEPTH, levels=limits.GRANTS_JSON_LEVELS,
+                         what="360Giving grants")
         try:
             doc = exactjson.loads(raw.decode("utf-8-sig"))
         except UnicodeDecodeError as exc:
@@ -314,6 +394,7 @@ def import_grants(*, stream: BinaryIO, actor: Actor, published: bool = True,
                     else:
                         g, outcome = upsert_grant(data=data, actor=actor, published=published)
                 report.add(position, key, outcome)
+                report.warnings.extend(f"grant {key}: {w}" for w in data["warnings"])
                 if review and change is not None and outcome != "unchanged":
                     report.warnings.append(f"grant {key} awaits approval by another grant officer")
                 if g.film_id is None:
@@ -336,7 +417,7 @@ def link_grant(*, grant: Grant, film: Film, actor: Actor) -> Grant:
     grant.film_code = film.code
     grant.save(update_fields=["film", "film_code", "updated_at"])
     record_change(actor=actor, action="link", instance=grant, before=before, after=_grant_picture(grant))
-    queue_metrics_recompute({old, film.pk})
+    queue_metrics_recompute({old, film.pk}, detail=f"grant {grant.identifier} linked")
     return grant
 
 
@@ -413,7 +494,7 @@ def propose_grant(*, data: dict, actor: Actor) -> tuple[Grant, GrantChange | Non
                                         door=actor.door, proposed_by=_user_of(actor),
                                         proposed_by_label=actor.display)
     record_change(actor=actor, action="propose", instance=grant, before=_grant_picture(grant),
-                  after={"change": change.pk, "proposed": json.loads(exactjson.dumps(data["source"]))})
+                  after={"change": change.pk, "proposed": jsonable(data["source"])})
     return grant, change, outcome
 
 
@@ -422,15 +503,17 @@ def approve_grant_change(*, change: GrantChange, actor: Actor) -> Grant:
     """A different officer approves: the proposed version becomes the grant the public sees."""
     change = GrantChange.objects.select_for_update().select_related("grant").get(pk=change.pk)
     _check_reviewer(change, actor)
+    if change.withdraw:
+        return _withdraw(change, actor)
+    before = _grant_picture(change.grant)  # the approved version, before the proposal is applied
     grant, _ = upsert_grant(data=clean_grant(change.proposed), actor=actor, published=True)
-    before = _grant_picture(grant)
     if not grant.published:
         grant.published = True
         grant.save(update_fields=["published", "updated_at"])
     _close(change, actor, ChangeStatus.APPROVED, "")
     record_change(actor=actor, action="approve", instance=grant, before=before,
                   after={**_grant_picture(grant), "change": change.pk})
-    queue_metrics_recompute({grant.film_id})
+    queue_metrics_recompute({grant.film_id}, detail=f"grant {grant.identifier} change approved")
     return grant
 
 
@@ -473,6 +556,12 @@ def latest_version(grant: Grant) -> dict:
     pending = grant.changes.filter(status=ChangeStatus.PENDING).first()
     if pending is not None:
         return copy.deepcopy(pending.proposed)
+    return approved_version(grant)
+
+
+def approved_version(grant: Grant) -> dict:
+    """The approved grant as 360Giving data, with every disbursement recorded against it: what a proposal
+    replaces when approved, so the reviewer's side-by-side view compares against it."""
     # The approved source as given (organisations as the publisher named them, which resolve to the same
     # records, aliases and merges included), plus any disbursement recorded outside it (the admin).
     data = exactjson.loads(exactjson.dumps(grant.source_data))
@@ -534,3 +623,40 @@ def propose_disbursement(*, grant: Grant, kind: str, amount: Decimal, date: date
         raise ValidationError(f"{exc.field}: {exc.reason}") from None
     _, change, outcome = propose_grant(data=cleaned, actor=actor)
     return change, outcome
+
+
+@transaction.atomic
+def propose_withdrawal(*, grant: Grant, actor: Actor, reason: str) -> GrantChange:
+    """An officer proposes to withdraw a published grant (it was never made, or made in error): once a
+    different officer approves, it is unpublished — gone from every public page, export and total — and
+    kept, with its history, for the audit trail. Grants are never deleted."""
+    grant = Grant.objects.select_for_update().get(pk=grant.pk)
+    if not grant.published:
+        raise ValidationError(gettext("Grant %(grant)s is not public: there is nothing to withdraw.")
+                              % {"grant": grant.identifier})
+    if not reason.strip():
+        raise ValidationError({"reason": gettext(
+            "Say why the grant is withdrawn: the reviewer and auditors read it.")})
+    pending = grant.changes.filter(status=ChangeStatus.PENDING).first()
+    _check_no_pending_change_by_another(pending, actor)
+    if pending is not None:
+        pending.status = ChangeStatus.SUPERSEDED
+        pending.save(update_fields=["status"])
+    change = GrantChange.objects.create(grant=grant, withdraw=True, proposed=approved_version(grant),
+                                        door=actor.door, proposed_by=_user_of(actor),
+                                        proposed_by_label=actor.display, withdraw_reason=reason.strip()[:500])
+    record_change(actor=actor, action="propose", instance=grant, before=_grant_picture(grant),
+                  after={"change": change.pk, "withdraw": True, "published": False, "reason": reason[:500]})
+    return change
+
+
+def _withdraw(change: GrantChange, actor: Actor) -> Grant:
+    grant = Grant.objects.select_for_update().get(pk=change.grant_id)
+    before = _grant_picture(grant)
+    grant.published = False
+    grant.save(update_fields=["published", "updated_at"])
+    _close(change, actor, ChangeStatus.APPROVED, "")
+    record_change(actor=actor, action="withdraw", instance=grant, before=before,
+                  after={**_grant_picture(grant), "change": change.pk})
+    queue_metrics_recompute({grant.film_id})
+    return grant

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
@@ -12,11 +13,13 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext, gettext_lazy, ngettext
 
+from boxoffice.reporting import import_box_office
 from boxoffice.selectors import open_held_records
 from boxoffice.services import import_cinemas
 from films.audit import Actor
 from films.choices import Door
 from films.importing import RowError
+from films.middleware import upload_limit
 from films.models import AuditEvent
 from films.permissions import can_edit_registers, reader_view, register_editor, workspace_reader
 from films.services import import_films
@@ -28,17 +31,21 @@ from . import exactjson
 from .auditor import REPORTS
 from .choices import ChangeStatus, DisbursementKind
 from .exports import grants_package
-from .forms import DisbursementForm, GrantForm, LinkForm, ReviewForm, UploadForm
+from .forms import DisbursementForm, GrantForm, LinkForm, ReviewForm, UploadForm, WithdrawForm
 from .models import Grant, GrantChange
+from .selectors import repayment_of
 from .services import (
     approve_grant_change,
+    approved_version,
     clean_grant,
     import_grants,
     propose_disbursement,
     propose_grant,
     propose_link,
+    propose_withdrawal,
     reject_grant_change,
 )
+from .versions import changed_fields
 
 
 def _awaits_approval(grant: Grant) -> str:
@@ -206,7 +213,7 @@ def grant_detail(request, grant_id):
         Grant.objects.select_related("funder", "recipient", "programme", "film"), pk=grant_id
     )
     pending = grant.changes.filter(status=ChangeStatus.PENDING).select_related("proposed_by").first()
-    versions = None
+    versions = changes = None
     if pending is not None:
         approved = _version_of_grant(grant) if grant.published else {}
         proposed = _version_of_proposal(pending)
@@ -219,6 +226,10 @@ def grant_detail(request, grant_id):
             )
             for key, label in VERSION_FIELDS
         ]
+        # Every changed field, nested ones included, from the data the approval applies.
+        changes = changed_fields(approved_version(grant) if grant.published else {}, pending.proposed)
+        if pending.withdraw:
+            changes = [("published", "true", "false"), *changes]
     can_edit = can_edit_registers(request.user)
     return render(
         request,
@@ -227,9 +238,11 @@ def grant_detail(request, grant_id):
             "grant": grant,
             "pending": pending,
             "versions": versions,
+            "changes_360": changes,
             "can_edit": can_edit,
             "can_review": can_edit and pending is not None and pending.proposed_by_id != request.user.pk,
             "disbursements": grant.disbursements.order_by("date", "id"),
+            "repayment": repayment_of(grant),
             "changes": grant.changes.select_related("proposed_by", "reviewed_by").order_by("-proposed_at")[
                 :20
             ],
@@ -296,6 +309,22 @@ def grant_link(request, grant_id):
     return _grant_form_page(request, grant, form, title)
 
 
+@register_editor
+def grant_withdraw(request, grant_id):
+    grant = get_object_or_404(Grant, pk=grant_id)
+    form = WithdrawForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            propose_withdrawal(grant=grant, actor=page_actor(request), reason=form.cleaned_data["reason"])
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        else:
+            messages.success(request, gettext("Withdrawal proposed. %(next)s") % {"next": _awaits_approval(grant)})
+        return redirect("staff:grant", grant_id=grant.pk)
+    title = gettext("Withdraw grant %(identifier)s") % {"identifier": grant.identifier}
+    return _grant_form_page(request, grant, form, title)
+
+
 def _grant_form_page(request, grant: Grant, form, title: str):
     """A one-form page about a grant (a disbursement, a link) with its way back to the grant."""
     return render(request, "staff/simple_form.html",
@@ -349,6 +378,10 @@ def _load_grants(stream, actor):
     return import_grants(stream=stream, actor=actor, review=True)
 
 
+def _load_box_office(stream, actor):
+    return import_box_office(stream=stream, actor=actor, filename=actor.label.removeprefix("upload "))
+
+
 UPLOADS = {
     "films": (gettext_lazy("Films register"), gettext_lazy("films.csv columns of registers.md"), _load_films),
     "cinemas": (gettext_lazy("Cinemas register"), gettext_lazy("cinemas.csv: one row per screen"), _load_cinemas),
@@ -359,10 +392,16 @@ UPLOADS = {
         ),
         _load_grants,
     ),
+    "box-office": (
+        gettext_lazy("Box-office reports"),
+        gettext_lazy(
+            "box-office-report/1 CSV or JSON: one film's figures for one period and one place per row; the same "
+            "row with other figures is a correction"
+        ),
+        _load_box_office,
+    ),
 }
-MAX_REGISTER_UPLOAD = 20 * 1024 * 1024
-
-
+@upload_limit("REGISTER_MAX_UPLOAD_BYTES")
 @register_editor
 def upload(request, register):
     if register not in UPLOADS:
@@ -372,11 +411,12 @@ def upload(request, register):
     report = None
     if request.method == "POST" and form.is_valid():
         f = form.cleaned_data["file"]
-        if f.size > MAX_REGISTER_UPLOAD:
+        limit = settings.REGISTER_MAX_UPLOAD_BYTES
+        if f.size > limit:
             form.add_error(
                 "file",
                 gettext("The file is %(size)s bytes; registers up to %(limit)s bytes can be uploaded here.")
-                % {"size": f"{f.size:,}", "limit": f"{MAX_REGISTER_UPLOAD:,}"},
+                % {"size": f"{f.size:,}", "limit": f"{limit:,}"},
             )
         else:
             try:

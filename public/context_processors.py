@@ -21,4 +21,17 @@ def public(request):
                 "current": code == current,
             }
         )
-    return {"language_links": links}
+    return {"language_links": links, **country_context(current)}
+
+
+def country_context(language: str | None) -> dict:
+    """The deployment's country and home currency, for the headings and sentences that name them."""
+    from films.country import country_name, currency_name
+
+    home = settings.HOME_CURRENCY
+    return {
+        "home_currency": home,
+        "home_currency_name": currency_name(home, language),
+        "tracker_country": settings.TRACKER_COUNTRY,
+        "tracker_country_name": country_name(settings.TRACKER_COUNTRY, language),
+    }

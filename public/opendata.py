@@ -6,8 +6,6 @@ reports are the rows of public/reports.py, which the pages and the API also show
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -15,9 +13,11 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from rest_framework import serializers
 from rest_framework.utils.encoders import JSONEncoder
 
 from boxoffice.api.views import CinemaViewSet, RegionViewSet
+from films import downloads
 from funding import exactjson, market
 from funding.api.views import (
     FilmMetricsViewSet,
@@ -39,6 +39,7 @@ class Dataset:
     title: str
     rows: Callable[[], list[dict]]
     as_of: Callable[[], dict]
+    numeric: frozenset[str] = frozenset()  # the CSV columns that hold numbers (the rest is text)
 
 
 def _table(viewset) -> Callable[[], list[dict]]:
@@ -50,6 +51,21 @@ def _table(viewset) -> Callable[[], list[dict]]:
     return rows
 
 
+def numeric_columns(serializer, prefix: str = "") -> frozenset[str]:
+    """The flattened CSV columns a serializer fills with numbers (DRF gives decimals as strings)."""
+    names: set[str] = set()
+    for name, f in serializer.fields.items():
+        if isinstance(f, serializers.BaseSerializer) and hasattr(f, "fields"):
+            names |= numeric_columns(f, f"{prefix}{name}.")
+        elif isinstance(f, serializers.DecimalField | serializers.IntegerField | serializers.FloatField):
+            names.add(f"{prefix}{name}")
+    return frozenset(names)
+
+
+def _viewset_dataset(name, title, viewset) -> Dataset:
+    return Dataset(name, title, _table(viewset), _metrics_as_of, numeric_columns(viewset.serializer_class()))
+
+
 def _metrics_as_of() -> dict:
     return metrics_as_of()
 
@@ -58,24 +74,27 @@ def _report(name) -> tuple[Callable, Callable]:
     return (lambda: REPORTS[name]().rows), (lambda: REPORTS[name]().as_of)
 
 
+REPORT_NUMERIC = {
+    "funded-vs-released": frozenset({"year", "films_funded", "awarded", "films_released", "released_share",
+                                     "gross", "return_on_funding"}),
+    "funding-by-year": frozenset({"year", "grants", "awarded"}),
+    "box-office-by-year": frozenset({"year", "films", "admissions", "gross", "domestic_gross", "foreign_gross",
+                                     "domestic_share"}),
+}
+
 DATASETS: dict[str, Dataset] = {
     d.name: d
     for d in [
-        Dataset("films", _("Films, with release state and figures"), _table(FilmViewSet), _metrics_as_of),
-        Dataset("film-metrics", _("Per-film figures"), _table(FilmMetricsViewSet), _metrics_as_of),
-        Dataset("grants", _("Published grants"), _table(GrantViewSet), _metrics_as_of),
-        Dataset("funders", _("Funders"), _table(FunderViewSet), _metrics_as_of),
-        Dataset("programmes", _("Programmes"), _table(ProgrammeViewSet), _metrics_as_of),
-        Dataset(
-            "organisations",
-            _("Organisations and what they received"),
-            _table(OrganisationViewSet),
-            _metrics_as_of,
-        ),
-        Dataset("cinemas", _("Cinemas with box office"), _table(CinemaViewSet), _metrics_as_of),
-        Dataset("regions", _("Regions with box office"), _table(RegionViewSet), _metrics_as_of),
+        _viewset_dataset("films", _("Films, with release state and figures"), FilmViewSet),
+        _viewset_dataset("film-metrics", _("Per-film figures"), FilmMetricsViewSet),
+        _viewset_dataset("grants", _("Published grants"), GrantViewSet),
+        _viewset_dataset("funders", _("Funders"), FunderViewSet),
+        _viewset_dataset("programmes", _("Programmes"), ProgrammeViewSet),
+        _viewset_dataset("organisations", _("Organisations and what they received"), OrganisationViewSet),
+        _viewset_dataset("cinemas", _("Cinemas with box office"), CinemaViewSet),
+        _viewset_dataset("regions", _("Regions with box office"), RegionViewSet),
         *[
-            Dataset(name, title, *_report(name))
+            Dataset(name, title, *_report(name), numeric=REPORT_NUMERIC[name])
             for name, title in [
                 ("funded-vs-released", _("Funded vs released, by cohort year")),
                 ("funding-by-year", _("Funding by award year")),
@@ -83,8 +102,10 @@ DATASETS: dict[str, Dataset] = {
             ]
         ],
         Dataset("market", _("Market by year: genre, language, country, region, format, domestic, state support"),
-                market.every_market, market.as_of),
-        Dataset("chart-weekly", _("Weekly box-office charts"), market.every_weekly_chart, market.as_of),
+                market.every_market, market.as_of,
+                numeric=frozenset({"year", "films", "gross", "admissions", "share", "gross_from_reports"})),
+        Dataset("chart-weekly", _("Weekly box-office charts"), market.every_weekly_chart, market.as_of,
+                numeric=frozenset(set(market.CHART_COLUMNS) - {"film_code", "title", "domestic"})),
     ]
 }
 
@@ -121,16 +142,17 @@ def flatten(row: dict, prefix: str = "") -> dict:
     return out
 
 
-def as_csv(rows: list[dict]) -> str:
+def as_csv(rows: list[dict], numeric: frozenset[str] = frozenset()) -> str:
+    """Through the one download writer (films/downloads.py): text that a spreadsheet would run is defused."""
     flat = [flatten(r) for r in rows]
     columns: list[str] = []
+    seen: set[str] = set()
     for r in flat:
-        columns.extend(c for c in r if c not in columns)
-    out = io.StringIO()
-    writer = csv.DictWriter(out, fieldnames=columns, lineterminator="\n", restval="")
-    writer.writeheader()
-    writer.writerows(flat)
-    return out.getvalue()
+        for c in r:
+            if c not in seen:
+                seen.add(c)
+                columns.append(c)
+    return downloads.dicts_csv_text(flat, columns, numeric=numeric)
 
 
 def as_json(dataset: Dataset, rows: list[dict]) -> str:

@@ -28,6 +28,7 @@ from funding.selectors import (
     totals_by_currency,
     unlinked_funding,
 )
+from public.templatetags.public import usd_rate_applies
 
 from . import market_view, opendata
 from .reports import REPORTS, box_office_by_year_report, funded_vs_released_report, funding_by_year_report
@@ -50,15 +51,15 @@ def home(request):
     funding = funding_by_year_report()
     box = box_office_by_year_report()
     report = funded_vs_released_report()
-    kzt_funding = [r for r in funding.rows if r["currency"] == settings.HOME_CURRENCY]
+    home_funding = [r for r in funding.rows if r["currency"] == settings.HOME_CURRENCY]
     total_gross = sum((float(r["gross"]) for r in box.rows), 0.0)
     total_domestic = sum((float(r["domestic_gross"]) for r in box.rows), 0.0)
     return render(
         request,
         "public/home.html",
         {
-            "funding": kzt_funding,
-            "funding_total": sum((Decimal(r["awarded"]) for r in kzt_funding), Decimal("0")),
+            "funding": home_funding,
+            "funding_total": sum((Decimal(r["awarded"]) for r in home_funding), Decimal("0")),
             "unlinked": unlinked_funding(settings.HOME_CURRENCY),
             "box": box.rows,
             "report": report,
@@ -76,7 +77,8 @@ def methodology(request):
     return render(
         request,
         "public/methodology.html",
-        {"as_of": metrics_as_of(), "usd_rate": settings.USD_KZT_RATE, "usd_date": settings.USD_KZT_RATE_DATE},
+        {"as_of": metrics_as_of(), "usd_rate": settings.USD_RATE if usd_rate_applies() else None,
+         "usd_date": settings.USD_RATE_DATE},
     )
 
 
@@ -283,7 +285,7 @@ def open_data_file(request, name, fmt):
             raise Http404("No such dataset")
         rows = dataset.rows()
         if fmt == "csv":
-            response = HttpResponse(opendata.as_csv(rows), content_type="text/csv; charset=utf-8")
+            response = HttpResponse(opendata.as_csv(rows, dataset.numeric), content_type="text/csv; charset=utf-8")
         else:
             response = HttpResponse(
                 opendata.as_json(dataset, rows), content_type="application/json; charset=utf-8"

@@ -175,3 +175,26 @@ def test_the_market_page_speaks_the_pages_language(client, market_scenario, lang
     for word in words:
         assert word in page, word
     assert "Market by year" not in page and "state-supported" not in page
+
+
+@pytest.fixture
+def with_report(market_scenario, tmp_path):
+    from funding.tests.test_market import REPORT, recompute
+
+    path = tmp_path / "report.csv"
+    path.write_text(REPORT, encoding="utf-8")
+    run_command("import_box_office", str(path))
+    recompute()
+
+
+def test_the_pages_mark_the_figures_from_reports(client, with_report):
+    page = client.get("/en/charts/week/?date=2025-03-20").content.decode()
+    api = client.get("/api/v1/reports/chart/?period=week&date=2025-03-20").json()
+    assert api["rows"][0]["gross_from_reports"] == "70000.00"
+    assert "Of which from reports, KZT" in page and 'class="est"' in page
+    assert script_data(page, "chart-ranked-data")["datasets"][0]["data"][0] == 70000.0
+    market = client.get("/ru/market/?by=region&year=2025").content.decode()
+    assert "неизвестно" in market and "70 000,00" in market.replace("\xa0", " ")
+    assert "В том числе из отчётов, тенге" in market
+    plain = client.get("/en/charts/week/?date=2025-03-10").content.decode()
+    assert "Of which from reports" not in plain  # a week of tickets only has no such column

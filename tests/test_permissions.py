@@ -28,6 +28,7 @@ STAFF_EDITOR_ONLY = {
     "staff:grant-edit",
     "staff:grant-disburse",
     "staff:grant-link",
+    "staff:grant-withdraw",
     "staff:change-review",
     "staff:cinema-new",
     "staff:upload",

@@ -27,7 +27,8 @@ EXPECTED = {
         "data-completeness": ("Полнота данных по кинотеатрам", "Дней без данных"),
     },
     "kk": {
-        "funded-vs-released": ("Қаржыландырылғаны мен прокатқа шыққаны, когорта жылы бойынша", "Жинақ, теңге"),
+        # Headings name the home currency by its code (issue 9: the country's currency, not always tenge).
+        "funded-vs-released": ("Қаржыландырылғаны мен прокатқа шыққаны, когорта жылы бойынша", "Жинақ, KZT"),
         "data-completeness": ("Кинотеатрлар бойынша деректердің толықтығы", "Деректерсіз күндер"),
     },
 }

@@ -90,4 +90,4 @@ def test_worker_recomputes_the_touched_films_after_an_import(celery_worker_proce
         metrics = Film.objects.get(code=code).metrics
         assert (str(metrics.gross), metrics.admissions) == (figures["gross"], figures["admissions"])
     worker_log = Path(celery_worker_process).read_text()
-    assert "funding.tasks.recompute_film_metrics_task" in worker_log and "succeeded" in worker_log
+    assert "funding.tasks.drain_recompute_outbox_task" in worker_log and "succeeded" in worker_log

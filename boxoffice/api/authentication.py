@@ -1,10 +1,14 @@
 """A cinema's API token: `Authorization: Token <key>` (or Bearer); the request acts for that cinema only."""
 
+import threading
+
 from django.contrib.auth.models import AnonymousUser
 from rest_framework.authentication import BaseAuthentication, get_authorization_header
 from rest_framework.exceptions import AuthenticationFailed
 from rest_framework.permissions import BasePermission
 from rest_framework.throttling import SimpleRateThrottle
+
+from config.cache_backends import failures_of
 
 from ..models import CinemaApiToken
 from ..tokens import token_for_key
@@ -34,9 +38,36 @@ class HasCinemaToken(BasePermission):
 
 
 class SalesThrottle(SimpleRateThrottle):
-    """REST_FRAMEWORK['DEFAULT_THROTTLE_RATES']['sales'], per cinema token (per address without one)."""
+    """REST_FRAMEWORK['DEFAULT_THROTTLE_RATES']['sales'], per cinema token (per address without one).
+
+    The counts live in the shared cache. When it does not answer, DRF's throttle would read an empty history
+    and let every request through; this one then counts in the process instead, so the limit still holds
+    (per process: with N web processes a cinema gets at most N times the rate while Redis is away).
+    """
 
     scope = "sales"
+    _local: dict[str, list[float]] = {}
+    _local_lock = threading.Lock()
+
+    def allow_request(self, request, view):
+        failures = failures_of(self.cache)
+        allowed = super().allow_request(request, view)
+        if failures_of(self.cache) == failures:
+            return allowed
+        return self._allow_in_process()
+
+    def _allow_in_process(self) -> bool:
+        with self._local_lock:
+            cutoff = self.now - self.duration
+            for key in [k for k, times in self._local.items() if not times or times[0] <= cutoff]:
+                if key != self.key:
+                    del self._local[key]
+            history = [t for t in self._local.get(self.key, []) if t > cutoff]
+            allowed = len(history) < self.num_requests
+            if allowed:
+                history.insert(0, self.now)
+            self._local[self.key] = self.history = history
+            return allowed
 
     def get_cache_key(self, request, view):
         ident = (

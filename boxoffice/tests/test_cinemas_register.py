@@ -49,3 +49,21 @@ def test_row_problems_name_the_field():
     fields = [p["field"] for p in report.summary()["problems"]]
     assert fields == ["cinema_code", "region", "seats", "connected_since", "cinema_name"]
     assert Cinema.objects.count() == 1
+
+
+@pytest.mark.django_db
+def test_cinema_and_city_names_in_any_script_but_not_malformed():
+    report = load(HEADER + "KZ-C0100,Кинотеатр «Арман»,KZ-75,Алматы,Арман,,1,100\n"
+                           "KZ-C0101,\"?!\",KZ-75,Almaty,,,1,100\n"
+                           "KZ-C0102,Cinema,KZ-75,\"Al\x07maty\",,,1,100\n")
+    problems = {p["key"]: (p["field"], p["reason"]) for p in report.summary()["problems"]}
+    assert Cinema.objects.get(code="KZ-C0100").city == "Алматы"
+    assert problems["KZ-C0101/1"][0] == "cinema_name" and "no letter or digit" in problems["KZ-C0101/1"][1]
+    assert problems["KZ-C0102/1"][0] == "city" and "control character" in problems["KZ-C0102/1"][1]
+
+
+@pytest.mark.django_db
+def test_a_region_by_its_kazakh_or_russian_name():
+    assert find_region("Алматы облысы").code == "KZ-19"
+    assert find_region("алматинская область").code == "KZ-19"
+    assert find_region("Алматы").code == "KZ-75"

@@ -4,6 +4,10 @@ from pathlib import Path
 
 import environ
 from celery.schedules import crontab
+from csp.constants import NONCE, NONE, SELF
+from django.core.exceptions import ImproperlyConfigured
+
+from films.country import CountryError, settings_for
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 env = environ.Env()
@@ -31,18 +35,25 @@ INSTALLED_APPS = [
     "funding",
     "boxoffice",
     "public",
+    "csp",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Before anything reads a header, a cookie or a query parameter (films/limits.py has the bounds).
+    "films.middleware.RequestBoundsMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "films.middleware.PrivateCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
+    # Before CsrfViewMiddleware, which reads (and so would store) the body of an upload.
+    "films.middleware.UploadLimitMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
     # Last, so that lockouts see the authenticated request (django-axes docs).
     "axes.middleware.AxesMiddleware",
 ]
@@ -104,13 +115,28 @@ LOGIN_URL = "/accounts/login/"
 LOGIN_REDIRECT_URL = "/"
 
 # --- The tracker's own settings -------------------------------------------------------------
-HOME_CURRENCY = "KZT"
+# The country this deployment serves (registers.md, The country): ISO 3166-1 alpha-2. It fixes the home
+# currency (its legal tender, from CLDR via babel) and the regions (films/country.py).
+try:
+    _country = settings_for(env("TRACKER_COUNTRY", default="KZ"))
+except CountryError as exc:
+    raise ImproperlyConfigured(str(exc)) from None
+TRACKER_COUNTRY = _country["TRACKER_COUNTRY"]
+HOME_CURRENCY = _country["HOME_CURRENCY"]
 # Share of gross that cinemas keep; metrics.md: default 0.55, overridable per film.
 EXHIBITOR_SHARE = Decimal(env("EXHIBITOR_SHARE", default="0.55"))
 # Largest sales file or API body accepted, in bytes. A bigger batch must be split.
 SALES_MAX_UPLOAD_BYTES = env.int("SALES_MAX_UPLOAD_BYTES", default=512 * 1024 * 1024)
 SALES_API_MAX_BODY_BYTES = env.int("SALES_API_MAX_BODY_BYTES", default=20 * 1024 * 1024)
 DATA_UPLOAD_MAX_MEMORY_SIZE = SALES_API_MAX_BODY_BYTES
+# Register files (films, cinemas, grants) on the staff upload page; any other page that takes a file.
+REGISTER_MAX_UPLOAD_BYTES = env.int("REGISTER_MAX_UPLOAD_BYTES", default=20 * 1024 * 1024)
+DEFAULT_MAX_UPLOAD_BYTES = env.int("DEFAULT_MAX_UPLOAD_BYTES", default=2 * 1024 * 1024)
+# Uploads are checked against those limits before they are stored (config.middleware.UploadLimitMiddleware);
+# what passes is kept in memory up to this size, then in a temporary file.
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+DATA_UPLOAD_MAX_NUMBER_FIELDS = 1000
+DATA_UPLOAD_MAX_NUMBER_FILES = 10
 # "auto": PostgreSQL imports through COPY and set-based SQL, SQLite through the ORM; "python" forces the latter.
 SALES_IMPORT_PATH = env("SALES_IMPORT_PATH", default="auto")
 # A batch still "processing" this long after it arrived, on a database without advisory locks, was interrupted.
@@ -121,23 +147,38 @@ SALES_STALE_AFTER_SECONDS = env.int("SALES_STALE_AFTER_SECONDS", default=6 * 360
 # cache version sooner (config/caching.py). Browsers and proxies may keep them for PUBLIC_CACHE_MAX_AGE.
 PUBLIC_CACHE_SECONDS = env.int("PUBLIC_CACHE_SECONDS", default=600)
 PUBLIC_CACHE_MAX_AGE = env.int("PUBLIC_CACHE_MAX_AGE", default=60)
-# The US-dollar equivalents shown beside tenge use one dated rate, never today's: a reader can check it.
-# Default: about the National Bank of Kazakhstan rate at the end of 2024; set both to the official
-# figure being published (the rate and its date are printed beside every dollar amount).
-USD_KZT_RATE = Decimal(env("USD_KZT_RATE", default="525.11"))
-USD_KZT_RATE_DATE = env("USD_KZT_RATE_DATE", default="2024-12-31")
+# The US-dollar equivalents shown beside home-currency amounts use one dated rate, never today's: a reader
+# can check it. USD_RATE is home-currency units per US$, USD_RATE_DATE its date, USD_RATE_CURRENCY the currency
+# it converts (the equivalents are shown only while that is the home currency). In Kazakhstan the default is
+# about the National Bank's rate at the end of 2024 (USD_KZT_RATE and USD_KZT_RATE_DATE still work); elsewhere
+# there is no default: without USD_RATE no dollar equivalent is shown.
+_kz_rate = TRACKER_COUNTRY == "KZ"
+USD_RATE = Decimal(env("USD_RATE", default=env("USD_KZT_RATE", default="525.11") if _kz_rate else "0")) or None
+USD_RATE_DATE = env("USD_RATE_DATE", default=env("USD_KZT_RATE_DATE", default="2024-12-31") if _kz_rate else "")
+USD_RATE_CURRENCY = env("USD_RATE_CURRENCY", default=HOME_CURRENCY)
+USD_KZT_RATE, USD_KZT_RATE_DATE = USD_RATE, USD_RATE_DATE  # the names of a Kazakhstan-only release
 OPEN_DATA_LICENCE = env("OPEN_DATA_LICENCE", default="Creative Commons Attribution 4.0 (CC BY 4.0)")
 OPEN_DATA_LICENCE_URL = env("OPEN_DATA_LICENCE_URL", default="https://creativecommons.org/licenses/by/4.0/")
 
 # --- Celery -----------------------------------------------------------------------------------
 REDIS_URL = env("REDIS_URL", default="")
+# Longest a web request waits on an unreachable or hung Redis, per attempt, in seconds (cache and broker).
+# Nothing is lost by giving up: a cache miss renders from the database, and every recompute is in the outbox
+# (films/outbox.py), which the beat job drains.
+REDIS_TIMEOUT = env.float("REDIS_TIMEOUT", default=0.5)
 # Shared by web and worker processes (the upload page's progress bar reads what the worker writes).
 # Redis when there is one; a Redis that goes away only makes pages slower (config/cache_backends.py).
 CACHES = {"default": {"BACKEND": "config.cache_backends.ResilientRedisCache", "LOCATION": REDIS_URL,
-                      "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 2}}
+                      "OPTIONS": {"socket_connect_timeout": REDIS_TIMEOUT, "socket_timeout": REDIS_TIMEOUT}}
           if REDIS_URL else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# Every cache key of a public answer carries the cache epoch held in the database (config/caching.py);
+# each process reads it again after this many seconds.
+PUBLIC_CACHE_EPOCH_SECONDS = env.float("PUBLIC_CACHE_EPOCH_SECONDS", default=2.0)
 CELERY_BROKER_URL = env("CELERY_BROKER_URL", default=REDIS_URL or "memory://localhost/")
 CELERY_RESULT_BACKEND = env("CELERY_RESULT_BACKEND", default=REDIS_URL or None)
+# No task's return value is read. Storing none also keeps .delay() from subscribing to the result backend,
+# which with Redis away retried for about 20 seconds before giving up.
+CELERY_TASK_IGNORE_RESULT = True
 # Without a broker the embedded default runs tasks in-process, right after the commit.
 CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=not REDIS_URL)
 CELERY_TASK_EAGER_PROPAGATES = True
@@ -147,10 +188,19 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TIMEZONE = TIME_ZONE
-# Fail fast when Redis is away so that a commit is never held up by a dead broker.
-CELERY_BROKER_CONNECTION_TIMEOUT = 2
-CELERY_BROKER_TRANSPORT_OPTIONS = {"max_retries": 1, "interval_start": 0, "interval_step": 0.2}
+# Fail fast when Redis is away so that a request is never held up by a dead or hung broker: one attempt,
+# bounded by REDIS_TIMEOUT to connect and to answer. The outbox makes giving up safe (films/outbox.py).
+CELERY_BROKER_CONNECTION_TIMEOUT = REDIS_TIMEOUT
+CELERY_TASK_PUBLISH_RETRY = False
+CELERY_BROKER_TRANSPORT_OPTIONS = {"socket_connect_timeout": REDIS_TIMEOUT, "socket_timeout": REDIS_TIMEOUT,
+                                   "retry_on_timeout": False, "max_retries": 0}
+CELERY_REDIS_SOCKET_CONNECT_TIMEOUT = REDIS_TIMEOUT
+CELERY_REDIS_SOCKET_TIMEOUT = REDIS_TIMEOUT
 CELERY_BEAT_SCHEDULE = {
+    "drain-recompute-outbox": {
+        "task": "funding.tasks.drain_recompute_outbox_task",
+        "schedule": 60.0,
+    },
     "requeue-pending-recomputes": {
         "task": "boxoffice.tasks.requeue_pending_recomputes_task",
         "schedule": 300.0,
@@ -166,6 +216,11 @@ CELERY_BEAT_SCHEDULE = {
     "nightly-summary-check": {
         "task": "boxoffice.tasks.verify_daily_summaries_task",
         "schedule": crontab(hour=2, minute=30),
+    },
+    # After the summary check, so that figures it repaired are recomputed first (it writes to the outbox).
+    "nightly-metrics-check": {
+        "task": "funding.tasks.verify_film_metrics_task",
+        "schedule": crontab(hour=3, minute=15),
     },
 }
 
@@ -210,6 +265,24 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="WARNING")},
+}
+
+# --- Content-Security-Policy (django-csp): only this site's own files; no inline script or style -------
+# Templates keep scripts in static/js and widths in CSS classes. The one exception is the two API
+# documentation pages (third-party bootstraps with inline script and style; config/urls.py).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF, NONCE],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    },
 }
 
 # --- Staff sessions: short-lived, not readable by scripts, sent only to this site -------------

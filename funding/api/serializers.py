@@ -1,17 +1,27 @@
 """Public representations of grants, programmes, funders and the stored per-film figures (metrics.md)."""
 
+from django.conf import settings
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from films.api.serializers import FilmSerializer, OrganisationSerializer, StatusChangeSerializer
 
 from ..models import Disbursement, FilmMetrics, Grant, Programme
-from ..selectors import is_released, totals_by_currency
+from ..selectors import is_released, repayment_of, totals_by_currency
 
 PER_CURRENCY = {
     "type": "object",
     "additionalProperties": {"type": "string", "format": "decimal"},
     "example": {"KZT": "150000000.00"},
+}
+REPORT_SOURCES = {
+    "type": "array",
+    "items": {
+        "type": "object",
+        "properties": {"source": {"type": "string"}, "gross": {"type": "string", "format": "decimal"},
+                       "rows": {"type": "integer"}},
+    },
+    "example": [{"source": "EAIS", "gross": "316842591.08", "rows": 1}],
 }
 
 
@@ -27,6 +37,15 @@ class FilmMetricsSerializer(serializers.ModelSerializer):
     film = serializers.SlugRelatedField(slug_field="code", read_only=True)
     awarded = extend_schema_field(PER_CURRENCY)(serializers.JSONField(read_only=True))
     disbursed = extend_schema_field(PER_CURRENCY)(serializers.JSONField(read_only=True))
+    home_currency = serializers.SerializerMethodField(
+        help_text="ISO 4217 code of the deployment's home currency: gross, net and the ratios are in it")
+    awarded_home = serializers.DecimalField(
+        source="awarded_kzt", max_digits=20, decimal_places=2, read_only=True,
+        help_text="Awarded in the home currency (the sum behind return on funding)")
+    awarded_kzt = serializers.DecimalField(
+        max_digits=20, decimal_places=2, read_only=True, required=False,
+        help_text="Deprecated alias of awarded_home, given only where the home currency is KZT")
+    report_sources = extend_schema_field(REPORT_SOURCES)(serializers.JSONField(read_only=True))
 
     class Meta:
         model = FilmMetrics
@@ -34,6 +53,8 @@ class FilmMetricsSerializer(serializers.ModelSerializer):
             "film",
             "awarded",
             "disbursed",
+            "home_currency",
+            "awarded_home",
             "awarded_kzt",
             "cohort_year",
             "gross",
@@ -44,9 +65,26 @@ class FilmMetricsSerializer(serializers.ModelSerializer):
             "return_on_funding",
             "net_return_on_funding",
             "funding_per_admission",
+            # Provenance (box-office-reports.md): the part of gross and admissions from tickets and from
+            # reports, the reports that speak, and whether a speaking report lacked admissions.
+            "gross_from_tickets",
+            "gross_from_reports",
+            "admissions_from_tickets",
+            "admissions_from_reports",
+            "admissions_incomplete",
+            "report_sources",
             "last_sale_at",
             "computed_at",
         ]
+
+    def get_home_currency(self, obj) -> str:
+        return settings.HOME_CURRENCY
+
+    def to_representation(self, instance):
+        data = super().to_representation(instance)
+        if settings.HOME_CURRENCY != "KZT":
+            data.pop("awarded_kzt", None)  # the name would lie: it holds another currency there
+        return data
 
 
 class PublicFilmSerializer(FilmSerializer):
@@ -89,8 +127,22 @@ class DisbursementSerializer(serializers.ModelSerializer):
         fields = ["identifier", "kind", "amount", "currency", "date"]
 
 
+class RepaymentSerializer(serializers.Serializer):
+    """Repayable support (360Giving extension `repayable`): what is to be paid back, what was, what is owed."""
+
+    currency = serializers.CharField()
+    repayable = serializers.DecimalField(max_digits=20, decimal_places=2)
+    due_date = serializers.DateField(allow_null=True)
+    repaid = serializers.DecimalField(max_digits=20, decimal_places=2, help_text="Sum of recoveries")
+    outstanding = serializers.DecimalField(max_digits=20, decimal_places=2, help_text="max(repayable − repaid, 0)")
+    overdue = serializers.DecimalField(max_digits=20, decimal_places=2,
+                                       help_text="The outstanding amount once the due date has passed, else 0")
+
+
 class GrantSerializer(serializers.ModelSerializer):
     """A published grant; `film` is the linked film's code, `film_code` what the source named."""
+
+    repayment = serializers.SerializerMethodField()
 
     funder = OrganisationSerializer(read_only=True)
     recipient = OrganisationSerializer(read_only=True, allow_null=True)
@@ -116,7 +168,13 @@ class GrantSerializer(serializers.ModelSerializer):
             "film",
             "film_code",
             "disbursements",
+            "repayment",
         ]
+
+    @extend_schema_field(RepaymentSerializer(allow_null=True))
+    def get_repayment(self, obj):
+        repayment = repayment_of(obj)
+        return RepaymentSerializer(repayment).data if repayment is not None else None
 
 
 class ProgrammeSerializer(serializers.ModelSerializer):

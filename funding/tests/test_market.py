@@ -181,3 +181,52 @@ def test_the_ends_of_the_calendar_have_no_period_beyond(db):
     last = chart("week", datetime.date.max)
     assert last.next is None and last.end == datetime.date.max
     assert chart("day", datetime.date.min).previous is None
+
+
+# --- With a box-office report (box-office-reports.md): a national weekly row speaks for A's week ----------------
+
+REPORT = ("film_code,period_start,period_end,gross,admissions,screenings,region,cinema_code,source,reference\n"
+          f"{A},2025-03-17,2025-03-23,70000.00,35,14,,,EAIS,weekly chart 12\n")
+
+
+@pytest.fixture
+def with_report(market_scenario, tmp_path):
+    path = tmp_path / "report.csv"
+    path.write_text(REPORT, encoding="utf-8")
+    run_command("import_box_office", str(path))
+    recompute()
+
+
+def test_a_report_that_speaks_replaces_the_weeks_tickets_and_is_marked(with_report):
+    """A's tickets of the week (18000, 8 admissions, on two screens) give way to the national row: 70000 spread
+    as 10000 a day, 35 admissions (5 a day) and 14 screenings; the week before stays ticketed (4000)."""
+    rows = report("chart", "--period", "week", "--date", "2025-03-20")
+    a = rows[0]
+    assert (a["film_code"], a["gross"], a["gross_from_reports"], a["admissions"], a["screenings"]) == (
+        A, "70000.00", "70000.00", 35, 14)
+    assert a["screens"] == 0  # no ticketed screen counts where the report speaks
+    assert a["change"] == 70000 / 4000 - 1 and a["share"] == 70000 / 79000
+    assert (a["cumulative_gross"], a["days_on_release"]) == ("74000.00", 12)
+    assert [(r["film_code"], r["gross_from_reports"]) for r in rows[1:]] == [(B, "0.00"), (C, "0.00")]
+    day = report("chart", "--period", "day", "--date", "2025-03-19")
+    assert [(r["film_code"], r["gross"], r["gross_from_reports"]) for r in day] == [
+        (A, "10000.00", "10000.00"), (B, "5000.00", "0.00")]
+    # the chart's totals are the films' totals
+    from funding.models import FilmMetrics
+
+    assert str(FilmMetrics.objects.get(film__code=A).gross) == "74000.00"
+    year = report("chart", "--period", "year", "--date", "2025-01-01")
+    assert year[0]["cumulative_gross"] == "74000.00" and year[0]["gross"] == "74000.00"
+
+
+def test_the_market_puts_what_reports_cannot_split_under_unknown(with_report):
+    region = report("market", "--by", "region", "--year", "2025")
+    assert [(r["value"], r["gross"], r["gross_from_reports"]) for r in region] == [
+        ("KZ-79", "19500.00", "0.00"), ("KZ-23", "4000.00", "0.00"), ("unknown", "70000.00", "70000.00")]
+    fmt = report("market", "--by", "format", "--year", "2025")
+    assert [(r["value"], r["gross"], r["admissions"]) for r in fmt] == [
+        ("2D", "4000.00", 2), ("IMAX", "1500.00", 1), ("unknown", "88000.00", 45)]
+    domestic = report("market", "--by", "domestic", "--year", "2025")
+    assert [(r["value"], r["gross"], r["gross_from_reports"]) for r in domestic] == [
+        ("domestic", "84000.00", "70000.00"), ("foreign", "9500.00", "0.00")]
+    assert sum(r["share"] for r in fmt) == pytest.approx(1, abs=1e-12)

@@ -35,15 +35,21 @@ def share(value, digits=1):
 
 @register.filter
 def usd(value):
-    """The dollar equivalent at the configured dated rate, e.g. '≈ US$ 1,234 (525.11 KZT/USD, 2024-12-31)'."""
-    if value is None or value == "":
+    """The dollar equivalent at the configured dated rate, e.g. '≈ US$ 1,234 at 525.11 KZT per US$ on 2024-12-31'."""
+    if value is None or value == "" or not usd_rate_applies():
         return ""
-    dollars = (Decimal(value) / settings.USD_KZT_RATE).quantize(Decimal("1"), rounding=ROUND_HALF_UP)
-    return _("≈ US$ %(amount)s at %(rate)s KZT per US$ on %(date)s") % {
+    dollars = (Decimal(value) / settings.USD_RATE).quantize(Decimal("1"), rounding=ROUND_HALF_UP)
+    return _("≈ US$ %(amount)s at %(rate)s %(currency)s per US$ on %(date)s") % {
         "amount": floatformat(dollars, "0g"),
-        "rate": floatformat(settings.USD_KZT_RATE, "2g"),
-        "date": settings.USD_KZT_RATE_DATE,
+        "rate": floatformat(settings.USD_RATE, "2g"),
+        "currency": settings.HOME_CURRENCY,
+        "date": settings.USD_RATE_DATE,
     }
+
+
+def usd_rate_applies() -> bool:
+    """A dated dollar rate is configured, and for the home currency: otherwise no equivalent is shown."""
+    return bool(settings.USD_RATE) and settings.USD_RATE_CURRENCY == settings.HOME_CURRENCY
 
 
 @register.filter
@@ -56,6 +62,13 @@ def percent_of(value, maximum):
     if maximum <= 0 or value <= 0:
         return 0
     return f"{min(Decimal(100), value * 100 / maximum):.1f}"
+
+
+@register.filter
+def width_class(value, maximum):
+    """The bar's width as a class, w-0 … w-100 (site.css): the Content-Security-Policy forbids style
+    attributes, so a width cannot be written inline."""
+    return f"w-{round(Decimal(percent_of(value, maximum)))}"
 
 
 @register.filter
@@ -104,3 +117,11 @@ def dimension_label(by):
              "region": _("Region"), "format": _("Format"), "domestic": _("Domestic or foreign"),
              "supported": _("State support")}
     return names.get(by, by)
+
+
+@register.filter
+def repayment(grant):
+    """The grant's repayable, repaid, outstanding and overdue (funding.selectors.repayment_of), or None."""
+    from funding.selectors import repayment_of
+
+    return repayment_of(grant)

@@ -15,7 +15,7 @@ def backfill(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('films', '0004_audit_append_only'),
+        ('films', '0007_merge_20261202_0518'),
     ]
 
     operations = [

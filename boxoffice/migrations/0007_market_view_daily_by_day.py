@@ -6,8 +6,8 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('boxoffice', '0005_market_view_screen_day_sales'),
-        ('films', '0005_market_view_first_genre_language'),
+        ('boxoffice', '0006_market_view_screen_day_sales'),
+        ('films', '0008_market_view_first_genre_language'),
     ]
 
     operations = [

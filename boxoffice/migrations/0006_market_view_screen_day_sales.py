@@ -36,8 +36,8 @@ def backfill(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('boxoffice', '0004_cinema_operators'),
-        ('films', '0005_market_view_first_genre_language'),
+        ('boxoffice', '0005_boxoffice_reports_report_rows'),
+        ('films', '0008_market_view_first_genre_language'),
     ]
 
     operations = [

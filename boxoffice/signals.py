@@ -1,5 +1,0 @@
-"""Signals boxoffice sends so that funding (above it) recomputes metrics without boxoffice importing it."""
-from django.dispatch import Signal
-
-# Sent after a sales batch (or a release of held records) commits. kwargs: batch_id (int), film_ids (list[int]).
-sales_committed = Signal()
