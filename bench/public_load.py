@@ -4,7 +4,8 @@
 
 Builds a throwaway database (tracker_h5_bench by default, BENCH_DATABASE_URL to change), loads the demo
 registers, generates the ticket records straight in SQL (screenings, then tickets, then the daily summaries
-the pages read, as the import keeps them), recomputes the metrics, starts gunicorn with the production
+the pages read, as the import keeps them), imports a year of daily box-office reports (--report-days), recomputes
+the metrics (which rebuilds the combined day-level summary the charts read), starts gunicorn with the production
 settings and Redis as the cache, and runs wrk at 32 connections against the film page (random films), the
 film list and the API film list. Writes bench/PUBLIC_LOAD.md and drops the database unless --keep.
 Anonymous API throttling is off for the run (API_ANON_RATE=""): all load comes from one address, which
@@ -143,6 +144,23 @@ def wait_for(url, seconds=60):
     raise SystemExit(f"{url} did not answer")
 
 
+def daily_reports(workdir: Path, days: int) -> Path:
+    """A year of a national registry's daily chart before the feed (2022): box-office-report/1 rows, one per
+    film and day, each film's gross a deterministic figure; the market view reads them through FilmDay."""
+    codes = subprocess.run(["psql", DB_URL, "-tAc", "SELECT code FROM films_film ORDER BY code"],
+                           capture_output=True, text=True, check=True).stdout.split()
+    path = workdir / "daily-reports.csv"
+    start = datetime.date(2022, 1, 1)
+    with path.open("w", encoding="utf-8") as f:
+        f.write("film_code,period_start,period_end,gross,admissions,screenings,source\n")
+        for i in range(days):
+            day = (start + datetime.timedelta(days=i)).isoformat()
+            for n, code in enumerate(codes):
+                size = n % 17 + 1
+                f.write(f"{code},{day},{day},{size * 12500 + i}.00,{size * 5},{n % 9 + 1},bench registry\n")
+    return path
+
+
 def market_scenarios(days: list[str]) -> dict[str, list[str]]:
     """The market view (issue 12): charts of random days, weeks and years, every market page, their API."""
     import random
@@ -198,6 +216,8 @@ def main():
     parser.add_argument("--tickets", type=int, default=5_000_000)
     parser.add_argument("--keep", action="store_true")
     parser.add_argument("--reuse", action="store_true", help="measure a database an earlier --keep run built")
+    parser.add_argument("--report-days", type=int, default=365,
+                        help="days of daily box-office reports (one national row per film and day, 2022)")
     parser.add_argument("--duration", default=DURATION, help="wrk's run length per scenario, e.g. 20s")
     parser.add_argument("--report", default=str(ROOT / "bench" / "PUBLIC_LOAD.md"), help="where to write the table")
     args = parser.parse_args()
@@ -212,6 +232,8 @@ def main():
     t1 = time.time()
     if not args.reuse:
         psql(GENERATE.format(tickets=args.tickets, screenings=args.tickets // 25))
+        if args.report_days:
+            manage("import_box_office", str(daily_reports(workdir, args.report_days)))
     manage("recompute_metrics", "--all")
     t2 = time.time()
     counts = (
@@ -231,7 +253,7 @@ def main():
         .split("|")
     )
     days = subprocess.run(
-        ["psql", DB_URL, "-tAc", "SELECT DISTINCT day FROM boxoffice_dailysales ORDER BY day"],
+        ["psql", DB_URL, "-tAc", "SELECT DISTINCT day FROM boxoffice_filmday ORDER BY day"],
         capture_output=True,
         text=True,
         check=True,

@@ -229,14 +229,18 @@ def market_sums() -> dict:
 
 
 def market_screen_day_rows(start, end, *, region: str | None = None):
-    """The ticket feed's film × screen × day × format rows where the tickets count: on days and in regions where
-    no report speaks (FilmDay holds no report part there). Distinct screens, and figures by format, come from
-    these; what they cannot split (the reports) the market shows as unknown."""
+    """The ticket feed's film × screen × day × format rows where the tickets count: not on a day a report speaks
+    for the country, nor in a region where a report speaks that day (FilmDay holds a report part there).
+    Distinct screens, and figures by format, come from these; what they cannot split the market shows as
+    unknown. Days without any report (most of them) skip the test: it is an anti-join only where needed."""
     from django.db.models import Exists, OuterRef
 
-    ticketed = FilmDay.objects.filter(film_id=OuterRef("film_id"), day=OuterRef("day"),
-                                      region_id=OuterRef("screen__cinema__region_id"), report_gross=0)
-    rows = ScreenDaySales.objects.filter(day__gte=start, day__lte=end).filter(Exists(ticketed))
+    rows = ScreenDaySales.objects.filter(day__gte=start, day__lte=end)
     if region is not None:
         rows = rows.filter(screen__cinema__region__code=region)
+    reported = FilmDay.objects.filter(day__gte=start, day__lte=end).exclude(report_gross=0)
+    if reported.exists():
+        same = {"film_id": OuterRef("film_id"), "day": OuterRef("day")}
+        rows = (rows.exclude(Exists(reported.filter(region__isnull=True, **same)))
+                .exclude(Exists(reported.filter(region_id=OuterRef("screen__cinema__region_id"), **same))))
     return rows
