@@ -4,7 +4,8 @@
 
 Builds a throwaway database (tracker_h5_bench by default, BENCH_DATABASE_URL to change), loads the demo
 registers, generates the ticket records straight in SQL (screenings, then tickets, then the daily summaries
-the pages read, as the import keeps them), recomputes the metrics, starts gunicorn with the production
+the pages read, as the import keeps them), imports a year of daily box-office reports (--report-days), recomputes
+the metrics (which rebuilds the combined day-level summary the charts read), starts gunicorn with the production
 settings and Redis as the cache, and runs wrk at 32 connections against the film page (random films), the
 film list and the API film list. Writes bench/PUBLIC_LOAD.md and drops the database unless --keep.
 Anonymous API throttling is off for the run (API_ANON_RATE=""): all load comes from one address, which
@@ -27,10 +28,10 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 PY = sys.executable
 ADMIN_URL = "postgres://postgres@127.0.0.1:5432/postgres"
-DB = "tracker_h5_bench"
-DB_URL = os.environ.get("BENCH_DATABASE_URL", f"postgres://postgres@127.0.0.1:5432/{DB}")
+DB_URL = os.environ.get("BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/tracker_h5_bench")
+DB = DB_URL.rsplit("/", 1)[1]  # the database the run creates and drops: the one BENCH_DATABASE_URL names
 REDIS = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/2")
-PORT = 8765
+PORT = int(os.environ.get("BENCH_PORT", "8765"))
 CONNECTIONS = 32
 DURATION = "20s"
 RECOMPUTED_FILMS = 5  # a sales batch from one cinema touches the few films it shows
@@ -105,7 +106,8 @@ CREATE TEMP TABLE bench_screenings AS
 INSERT INTO boxoffice_tickettransaction (cinema_id, transaction_id, kind, refund_of_id, sold_at, screening_id,
   film_id, tickets, amount, currency, screening_format, screening_language, content_hash, batch_id)
 SELECT s.cinema_id, 'B' || g, 'sale', NULL, s.starts_at - interval '2 hours', s.id, s.film_id,
-       1 + g % 3, (1 + g % 3) * 2500.00, 'KZT', '2D', 'kk', md5(g::text) || md5(g::text),
+       1 + g % 3, (1 + g % 3) * 2500.00, 'KZT',
+       CASE (g / 25) % 10 WHEN 0 THEN '3D' WHEN 1 THEN 'IMAX' ELSE '2D' END, 'kk', md5(g::text) || md5(g::text),
        (SELECT max(id) FROM boxoffice_importbatch)
 FROM generate_series(1, {tickets}) g
 JOIN bench_screenings s ON s.n = 1 + (g - 1) / 25;
@@ -119,6 +121,14 @@ SELECT t.film_id, t.cinema_id, (sc.starts_at AT TIME ZONE 'Asia/Almaty')::date,
        count(DISTINCT t.screening_id), sum(CASE WHEN t.kind = 'sale' THEN 1 ELSE 0 END), max(t.sold_at)
 FROM boxoffice_tickettransaction t JOIN boxoffice_screening sc ON sc.id = t.screening_id
 GROUP BY 1, 2, 3;
+-- The market view's film × screen × day × format summary, likewise.
+DELETE FROM boxoffice_screendaysales;
+INSERT INTO boxoffice_screendaysales (film_id, screen_id, day, screening_format, admissions, gross, sales_count)
+SELECT t.film_id, sc.screen_id, (sc.starts_at AT TIME ZONE 'Asia/Almaty')::date, t.screening_format,
+       sum(CASE WHEN t.kind = 'sale' THEN t.tickets ELSE -t.tickets END),
+       sum(CASE WHEN t.kind = 'sale' THEN t.amount ELSE -t.amount END), sum(CASE WHEN t.kind = 'sale' THEN 1 ELSE 0 END)
+FROM boxoffice_tickettransaction t JOIN boxoffice_screening sc ON sc.id = t.screening_id
+GROUP BY 1, 2, 3, 4;
 ANALYZE;
 """
 
@@ -134,7 +144,46 @@ def wait_for(url, seconds=60):
     raise SystemExit(f"{url} did not answer")
 
 
-def wrk(paths: list[str], workdir: Path) -> dict:
+def daily_reports(workdir: Path, days: int) -> Path:
+    """A year of a national registry's daily chart before the feed (2022): box-office-report/1 rows, one per
+    film and day, each film's gross a deterministic figure; the market view reads them through FilmDay."""
+    codes = subprocess.run(["psql", DB_URL, "-tAc", "SELECT code FROM films_film ORDER BY code"],
+                           capture_output=True, text=True, check=True).stdout.split()
+    path = workdir / "daily-reports.csv"
+    start = datetime.date(2022, 1, 1)
+    with path.open("w", encoding="utf-8") as f:
+        f.write("film_code,period_start,period_end,gross,admissions,screenings,source\n")
+        for i in range(days):
+            day = (start + datetime.timedelta(days=i)).isoformat()
+            for n, code in enumerate(codes):
+                size = n % 17 + 1
+                f.write(f"{code},{day},{day},{size * 12500 + i}.00,{size * 5},{n % 9 + 1},bench registry\n")
+    return path
+
+
+def market_scenarios(days: list[str]) -> dict[str, list[str]]:
+    """The market view (issue 12): charts of random days, weeks and years, every market page, their API."""
+    import random
+
+    rnd = random.Random(12)
+    picks = rnd.sample(days, min(len(days), 150)) if days else []
+    years = sorted({d[:4] for d in days})
+    dims = ["genre", "language", "country", "region", "format", "domestic", "supported"]
+    regions = ["KZ-75", "KZ-71", "KZ-79", "KZ-35", "KZ-23"]
+    return {
+        "chart pages (random days, weeks, years; kk/ru/en)": [
+            f"/{rnd.choice(['en', 'ru', 'kk'])}/charts/{p}/?date={d}" for d in picks for p in ("day", "week", "year")
+        ],
+        "market pages (every dimension and year)": [f"/en/market/?by={b}&year={y}" for b in dims for y in years],
+        "region pages with their chart": [f"/en/regions/{r}/?period=week&date={d}" for r in regions
+                                          for d in picks[:20]],
+        "API chart and market": [f"/api/v1/reports/chart/?period={p}&date={d}" for d in picks[:60]
+                                 for p in ("day", "week", "year")]
+        + [f"/api/v1/reports/market/?by={b}&year={y}" for b in dims for y in years],
+    }
+
+
+def wrk(paths: list[str], workdir: Path, duration: str = DURATION) -> dict:
     lua, lst = workdir / "paths.lua", workdir / "paths.txt"
     lua.write_text(LUA)
     lst.write_text("\n".join(paths) + "\n")
@@ -143,7 +192,7 @@ def wrk(paths: list[str], workdir: Path) -> dict:
             "wrk",
             "-t2",
             f"-c{CONNECTIONS}",
-            f"-d{DURATION}",
+            f"-d{duration}",
             "--latency",
             "-s",
             str(lua),
@@ -167,6 +216,10 @@ def main():
     parser.add_argument("--tickets", type=int, default=5_000_000)
     parser.add_argument("--keep", action="store_true")
     parser.add_argument("--reuse", action="store_true", help="measure a database an earlier --keep run built")
+    parser.add_argument("--report-days", type=int, default=365,
+                        help="days of daily box-office reports (one national row per film and day, 2022)")
+    parser.add_argument("--duration", default=DURATION, help="wrk's run length per scenario, e.g. 20s")
+    parser.add_argument("--report", default=str(ROOT / "bench" / "PUBLIC_LOAD.md"), help="where to write the table")
     args = parser.parse_args()
     workdir = ROOT / "bench" / "out"
     workdir.mkdir(parents=True, exist_ok=True)
@@ -179,6 +232,8 @@ def main():
     t1 = time.time()
     if not args.reuse:
         psql(GENERATE.format(tickets=args.tickets, screenings=args.tickets // 25))
+        if args.report_days:
+            manage("import_box_office", str(daily_reports(workdir, args.report_days)))
     manage("recompute_metrics", "--all")
     t2 = time.time()
     counts = (
@@ -197,6 +252,12 @@ def main():
         .stdout.strip()
         .split("|")
     )
+    days = subprocess.run(
+        ["psql", DB_URL, "-tAc", "SELECT DISTINCT day FROM boxoffice_filmday ORDER BY day"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.split()
     codes = subprocess.run(
         ["psql", DB_URL, "-tAc", "SELECT code FROM films_film ORDER BY code"],
         capture_output=True,
@@ -236,15 +297,16 @@ def main():
                 "/api/v1/films/?status=released",
                 "/api/v1/films/?ordering=-gross&limit=20",
             ],
+            **market_scenarios(days),
         }
         # What an hourly sales batch does to the cache: recompute the few films it touched.
         touched = codes[:: max(1, len(codes) // RECOMPUTED_FILMS)][:RECOMPUTED_FILMS]
         results = {}
         for name, paths in scenarios.items():
-            cold = wrk(paths, workdir)  # the first pass starts from an empty cache and fills it
-            warm = wrk(paths, workdir)
+            cold = wrk(paths, workdir, args.duration)  # the first pass starts from an empty cache and fills it
+            warm = wrk(paths, workdir, args.duration)
             manage("recompute_metrics", *touched)
-            after_batch = wrk(paths, workdir)
+            after_batch = wrk(paths, workdir, args.duration)
             results[name] = (cold, warm, after_batch)
             print(name, cold, warm, after_batch, flush=True)
     finally:
@@ -256,7 +318,7 @@ def main():
         f"Measured {datetime.date.today().isoformat()} by `python bench/public_load.py` on this 2-core machine: "
         f"gunicorn (4 sync workers, production settings, Redis cache) on PostgreSQL holding "
         f"{int(counts[0]):,} ticket records ({int(counts[1]):,} daily summaries, {counts[2]} films); "
-        f"wrk with {CONNECTIONS} connections, {DURATION} per run. "
+        f"wrk with {CONNECTIONS} connections, {args.duration} per run. "
         + (f"Data set built in {t2 - t0:.0f} s (demo {t1 - t0:.0f} s, tickets, summaries and metrics "
            f"{t2 - t1:.0f} s)." if not args.reuse else f"Metrics recomputed in {t2 - t1:.0f} s."),
         "",
@@ -273,7 +335,7 @@ def main():
             lines.append(
                 f"| {name} | {label} | {r['rps']} | {r['p50']} | {r['p95']} | {r['p99']} | {r['errors']} |"
             )
-    (ROOT / "bench" / "PUBLIC_LOAD.md").write_text("\n".join(lines) + "\n")
+    Path(args.report).write_text("\n".join(lines) + "\n")
     print("\n".join(lines))
     if not args.keep:
         psql(f"DROP DATABASE IF EXISTS {DB}", ADMIN_URL)

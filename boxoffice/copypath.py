@@ -38,6 +38,7 @@ from .models import (
     DailySales,
     ImportBatch,
     Screen,
+    ScreenDaySales,
     Screening,
     TicketTransaction,
 )
@@ -93,6 +94,7 @@ NAMES = {
     "record": _t(BatchRecord),
     "film": _t(Film),
     "daily": _t(DailySales),
+    "screenday": _t(ScreenDaySales),
     "anomaly": _t(Anomaly),
     # The staging columns the statements join, filter or group on: statistics on these are what the planner
     # needs, and sampling only these skips the record texts and messages.
@@ -633,6 +635,27 @@ def _store(cur, batch: ImportBatch) -> dict:
           screenings = d.screenings + EXCLUDED.screenings,
           sales_count = d.sales_count + EXCLUDED.sales_count,
           last_sold_at = GREATEST(d.last_sold_at, EXCLUDED.last_sold_at)
+    """)
+    )
+    # The market view's film × screen × day × format summary, likewise.
+    cur.execute(
+        _q("""
+        INSERT INTO {screenday} AS d (film_id, screen_id, day, screening_format, admissions, gross, sales_count)
+        SELECT s.film_id, s.screen_id, s.day, f.fmt,
+          sum(CASE WHEN s.kind = 'sale' THEN s.tickets ELSE -s.tickets END),
+          sum(CASE WHEN s.kind = 'sale' THEN s.amount ELSE -s.amount END),
+          count(*) FILTER (WHERE s.kind = 'sale')
+        FROM {st} s
+        LEFT JOIN {tx} sale ON s.kind = 'refund' AND sale.cinema_id = s.cinema_id
+                           AND sale.transaction_id = s.refund_of
+        -- a refund counts under its sale's format (refunds often name none)
+        CROSS JOIN LATERAL (SELECT COALESCE(CASE WHEN s.kind = 'refund' THEN sale.screening_format
+                                                 ELSE s.screening_format END, '') AS fmt) f
+        WHERE s.outcome = 'accepted' GROUP BY s.film_id, s.screen_id, s.day, f.fmt
+        ON CONFLICT (film_id, screen_id, day, screening_format) DO UPDATE SET
+          admissions = d.admissions + EXCLUDED.admissions,
+          gross = d.gross + EXCLUDED.gross,
+          sales_count = d.sales_count + EXCLUDED.sales_count
     """)
     )
     _flag_anomalies(cur, params)

@@ -214,6 +214,8 @@ class DailySales(models.Model):
     class Meta:
         ordering = ["day"]
         constraints = [models.UniqueConstraint(fields=["film", "cinema", "day"], name="dailysales_unique")]
+        # The market view reads a day, a week or a year of every film: by day first.
+        indexes = [models.Index(fields=["day", "film"], name="dailysales_day_film")]
 
     def __str__(self):
         return f"{self.film_id} @ {self.cinema_id} on {self.day}"
@@ -252,6 +254,27 @@ class CinemaApiToken(models.Model):
     def __str__(self):
         return f"token {self.key_prefix}… for {self.cinema.code}"
 
+
+class ScreenDaySales(models.Model):
+    """Film × screen × day × screening format: what the market view needs beyond DailySales (figures by
+    format, distinct screens over a week or a year), kept up to date in the import's transaction beside it."""
+
+    film = models.ForeignKey(Film, on_delete=models.CASCADE, related_name="screen_day_sales")
+    screen = models.ForeignKey(Screen, on_delete=models.CASCADE, related_name="day_sales")
+    day = models.DateField()
+    screening_format = models.CharField(max_length=5, blank=True, help_text="Empty when the records named none")
+    admissions = models.BigIntegerField(default=0)
+    gross = models.DecimalField(default=0, **MONEY)
+    sales_count = models.IntegerField(default=0)
+
+    class Meta:
+        ordering = ["day"]
+        constraints = [models.UniqueConstraint(fields=["film", "screen", "day", "screening_format"],
+                                               name="screendaysales_unique")]
+        indexes = [models.Index(fields=["day", "film"], name="screendaysales_day_film")]
+
+    def __str__(self):
+        return f"{self.film_id} on screen {self.screen_id} on {self.day} ({self.screening_format or '-'})"
 
 # --- Box-office reports (box-office-reports.md): figures known only from reports, kept apart from tickets. ----
 

@@ -1,12 +1,23 @@
 """Reads of box office that other apps and the views use; metrics read summaries, never raw tickets."""
 from __future__ import annotations
 
+import datetime
 from decimal import Decimal
 
 from django.db.models import Count, F, Max, Q, Sum
 
 from .choices import BatchStatus, Outcome
-from .models import Anomaly, BatchRecord, Cinema, DailySales, FilmDay, ImportBatch, ReportRow, SummaryDiscrepancy
+from .models import (
+    Anomaly,
+    BatchRecord,
+    Cinema,
+    DailySales,
+    FilmDay,
+    ImportBatch,
+    ReportRow,
+    ScreenDaySales,
+    SummaryDiscrepancy,
+)
 
 ZERO = Decimal("0.00")
 
@@ -187,3 +198,49 @@ def cinema_films(cinema_id: int):
     return (DailySales.objects.filter(cinema_id=cinema_id).values("film__code", "film__title", "film__title_en",
                                                                   "film__title_ru", "film__title_kk")
             .annotate(gross=Sum("gross"), admissions=Sum("admissions")).order_by("-gross", "film__code"))
+
+
+# --- The market view's source of day-level figures (funding/market.py reads only these) ---------------
+
+def market_day_rows(start: datetime.date | None = None, end: datetime.date | None = None, *,
+                    region: str | None = None):
+    """Day rows (film × day × region) of THE combined day-level summary, FilmDay: tickets and box-office
+    reports combined as box-office-reports.md says (reports spread over their days, the widest place speaking),
+    so the chart and the market add up to the films' totals. The one function that says where day rows come from."""
+    rows = FilmDay.objects.all()
+    if start is not None:
+        rows = rows.filter(day__gte=start)
+    if end is not None:
+        rows = rows.filter(day__lte=end)
+    if region is not None:
+        rows = rows.filter(region__code=region)
+    return rows
+
+
+MARKET_REGION = "region__code"  # the source's column naming the region of a day row (null: unknown)
+
+
+def market_sums() -> dict:
+    """The aggregates of the day rows: gross, admissions, screenings and the part of gross from reports."""
+    return {"gross": Sum(F("ticket_gross") + F("report_gross")),
+            "admissions": Sum(F("ticket_admissions") + F("report_admissions")),
+            "screenings": Sum(F("ticket_screenings") + F("report_screenings")),
+            "from_reports": Sum("report_gross")}
+
+
+def market_screen_day_rows(start, end, *, region: str | None = None):
+    """The ticket feed's film × screen × day × format rows where the tickets count: not on a day a report speaks
+    for the country, nor in a region where a report speaks that day (FilmDay holds a report part there).
+    Distinct screens, and figures by format, come from these; what they cannot split the market shows as
+    unknown. Days without any report (most of them) skip the test: it is an anti-join only where needed."""
+    from django.db.models import Exists, OuterRef
+
+    rows = ScreenDaySales.objects.filter(day__gte=start, day__lte=end)
+    if region is not None:
+        rows = rows.filter(screen__cinema__region__code=region)
+    reported = FilmDay.objects.filter(day__gte=start, day__lte=end).exclude(report_gross=0)
+    if reported.exists():
+        same = {"film_id": OuterRef("film_id"), "day": OuterRef("day")}
+        rows = (rows.exclude(Exists(reported.filter(region__isnull=True, **same)))
+                .exclude(Exists(reported.filter(region_id=OuterRef("screen__cinema__region_id"), **same))))
+    return rows

@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from .choices import AnomalyKind, Outcome, TransactionKind
 from .judging import Decision, RegisterView
-from .models import Anomaly, DailySales, ImportBatch, Screening, TicketTransaction
+from .models import Anomaly, DailySales, ImportBatch, ScreenDaySales, Screening, TicketTransaction
 
 LATE_SALE = datetime.timedelta(hours=24)
 LOW_PRICE_SHARE = Decimal("0.10")
@@ -81,6 +81,7 @@ def store_accepted(batch: ImportBatch, decisions: list[Decision], reg: RegisterV
         if sales_before[key] == 0 and s.tickets_sold > 0:
             summary[(s.film_id, s.cinema_id, screening_day(s.starts_at))]["screenings"] += 1
     apply_summary_deltas(summary)
+    apply_screen_day_deltas([(tx, tx.screening_format) for tx in new_sales] + _refund_formats(new_refunds))
 
     _flag_anomalies(batch, new_sales, screenings, reg)
 
@@ -159,6 +160,46 @@ def apply_summary_deltas(summary: dict[tuple[int, int, datetime.date], dict]):
     DailySales.objects.bulk_create(new_rows, batch_size=1000)
     DailySales.objects.bulk_update(changed, ["admissions", "gross", "screenings", "sales_count", "last_sold_at"],
                                    batch_size=1000)
+
+
+def _refund_formats(new_refunds: list[tuple[TicketTransaction, Decision]]) -> list[tuple[TicketTransaction, str]]:
+    """A refund returns seats of its sale, so it counts under the sale's format (refunds often name none)."""
+    stored_ids = [d.sale_id for _, d in new_refunds if d.sale_record is None and d.sale_id]
+    stored = dict(TicketTransaction.objects.filter(pk__in=stored_ids).values_list("pk", "screening_format"))
+    return [(tx, d.sale_record.screening_format if d.sale_record is not None else stored.get(d.sale_id, ""))
+            for tx, d in new_refunds]
+
+
+def apply_screen_day_deltas(transactions: list[tuple[TicketTransaction, str]]):
+    """Add these transactions, each with its format, to the film × screen × day × format summary."""
+    delta: dict[tuple, list] = defaultdict(lambda: [0, Decimal("0"), 0])  # admissions, gross, sales
+    for tx, fmt in transactions:
+        s = tx.screening
+        row = delta[(s.film_id, s.screen_id, screening_day(s.starts_at), fmt or "")]
+        sign = 1 if tx.kind == TransactionKind.SALE else -1
+        row[0] += sign * tx.tickets
+        row[1] += sign * tx.amount
+        row[2] += 1 if tx.kind == TransactionKind.SALE else 0
+    keys = list(delta)
+    existing = {}
+    for i in range(0, len(keys), 300):
+        part = keys[i:i + 300]
+        for row in ScreenDaySales.objects.filter(film_id__in={k[0] for k in part}, screen_id__in={k[1] for k in part},
+                                                 day__in={k[2] for k in part}):
+            existing[(row.film_id, row.screen_id, row.day, row.screening_format)] = row
+    new_rows, changed = [], []
+    for key, (adm, gross, sales) in delta.items():
+        row = existing.get(key)
+        if row is None:
+            new_rows.append(ScreenDaySales(film_id=key[0], screen_id=key[1], day=key[2], screening_format=key[3],
+                                           admissions=adm, gross=gross, sales_count=sales))
+            continue
+        row.admissions += adm
+        row.gross += gross
+        row.sales_count += sales
+        changed.append(row)
+    ScreenDaySales.objects.bulk_create(new_rows, batch_size=1000)
+    ScreenDaySales.objects.bulk_update(changed, ["admissions", "gross", "sales_count"], batch_size=1000)
 
 
 def cinema_median_prices(cinema_ids: set[int]) -> dict[int, Decimal]:

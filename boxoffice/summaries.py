@@ -5,13 +5,13 @@ from collections import defaultdict
 from decimal import Decimal
 
 from django.db import transaction
-from django.db.models import Count, Max, Q, Sum
+from django.db.models import Case, Count, F, Max, Q, Sum, When
 
 from films.choices import RecomputeReason
 from films.outbox import request_recompute
 
 from .choices import TransactionKind
-from .models import DailySales, SummaryDiscrepancy, TicketTransaction
+from .models import DailySales, ScreenDaySales, SummaryDiscrepancy, TicketTransaction
 from .storing import screening_day
 
 FIELDS = ("admissions", "gross", "screenings", "sales_count")
@@ -65,7 +65,50 @@ def verify_daily_summaries(*, repair: bool = True) -> int:
                                                     defaults=truth[key])
             else:
                 stored[key].delete()
+    if repair:
+        repair_screen_day_sales()
     if found and repair:
         request_recompute(film_ids={k[0] for k in set(truth) | set(stored)}, reason=RecomputeReason.SUMMARY_REPAIR,
                           detail=f"{found} daily summaries repaired")
     return found
+
+
+def screen_day_sales_from_tickets() -> dict[tuple, tuple]:
+    """Film × screen × day × format figures rebuilt from every accepted ticket (nightly only)."""
+    sale = Q(kind=TransactionKind.SALE)
+    # A refund counts under its sale's format (refunds often name none).
+    fmt = Case(When(kind=TransactionKind.REFUND, then=F("refund_of__screening_format")), default=F("screening_format"))
+    rows = (TicketTransaction.objects.annotate(fmt=fmt).values("film_id", "screening__screen_id",
+                                                               "screening__starts_at", "fmt")
+            .annotate(sold=Sum("tickets", filter=sale), refunded=Sum("tickets", filter=~sale),
+                      sold_amount=Sum("amount", filter=sale), refunded_amount=Sum("amount", filter=~sale),
+                      sales=Count("id", filter=sale)).order_by())
+    out: dict[tuple, list] = defaultdict(lambda: [0, Decimal("0"), 0])
+    for r in rows.iterator(chunk_size=5000):
+        row = out[(r["film_id"], r["screening__screen_id"], screening_day(r["screening__starts_at"]),
+                   r["fmt"] or "")]
+        row[0] += (r["sold"] or 0) - (r["refunded"] or 0)
+        row[1] += (r["sold_amount"] or 0) - (r["refunded_amount"] or 0)
+        row[2] += r["sales"]
+    return {k: (v[0], Decimal(v[1]).quantize(Decimal("0.01")), v[2]) for k, v in out.items()}
+
+
+def repair_screen_day_sales() -> int:
+    """Make the market view's summary equal the tickets again; returns the number of rows put right."""
+    truth = screen_day_sales_from_tickets()
+    stored = {(r.film_id, r.screen_id, r.day, r.screening_format): r for r in ScreenDaySales.objects.all()}
+    fixed = 0
+    for key in set(truth) | set(stored):
+        row = stored.get(key)
+        have = (row.admissions, Decimal(row.gross).quantize(Decimal("0.01")), row.sales_count) if row else None
+        if have == truth.get(key):
+            continue
+        fixed += 1
+        if key in truth:
+            adm, gross, sales = truth[key]
+            ScreenDaySales.objects.update_or_create(film_id=key[0], screen_id=key[1], day=key[2],
+                                                    screening_format=key[3],
+                                                    defaults={"admissions": adm, "gross": gross, "sales_count": sales})
+        else:
+            row.delete()
+    return fixed

@@ -128,6 +128,10 @@ class Film(models.Model):
     countries = models.ManyToManyField(Country, blank=True, related_name="films")
     # Countries of origin in the register's order; the first one decides domestic vs foreign.
     country_codes = models.CharField(max_length=200, blank=True, help_text="|-separated, KZ first for domestic")
+    # Genres and languages in the register's order too: the market view counts a film under its first one
+    # (the many-to-many relations above keep no order).
+    genre_codes = models.TextField(blank=True, help_text="|-separated, in the register's order")
+    language_codes = models.TextField(blank=True, help_text="|-separated, in the register's order")
     producer = models.ForeignKey(Organisation, null=True, blank=True, on_delete=models.PROTECT, related_name="films")
     status = models.CharField(max_length=20, choices=FilmStatus.choices, default=FilmStatus.ANNOUNCED)
     planned_release = models.DateField(null=True, blank=True)
@@ -154,6 +158,14 @@ class Film(models.Model):
     @property
     def origin_country(self):
         return self.country_codes.split("|")[0] if self.country_codes else ""
+
+    @property
+    def first_genre(self):
+        return self.genre_codes.split("|")[0] if self.genre_codes else ""
+
+    @property
+    def first_language(self):
+        return self.language_codes.split("|")[0] if self.language_codes else ""
 
     @property
     def is_domestic(self):

@@ -166,6 +166,8 @@ def upsert_film(*, data: dict, actor: Actor, status_reason: str = "") -> tuple[F
     values = {k: data[k] for k in ("title", "title_kk", "title_ru", "title_en", "year", "kind",
                                    "planned_release", "release_date")}
     values["country_codes"] = "|".join(data.get("countries", []))
+    values["genre_codes"] = "|".join(data.get("genres", []))
+    values["language_codes"] = "|".join(data.get("languages", []))
     values["producer"] = producer
     film = Film.objects.filter(code=data["code"]).first()
     before = _film_picture(film) if film else None

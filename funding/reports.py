@@ -37,3 +37,17 @@ def _cell(value):
 
 def delivery_json(report) -> str:
     return json.dumps(report.as_json(), indent=1, ensure_ascii=False)
+
+
+TEXT_COLUMNS = frozenset({"film_code", "title", "value", "domestic", "by", "week_start", "week_end"})
+
+
+def rows_csv(columns: list[str], rows: list[dict]) -> str:
+    """JSON-shaped rows (money already as strings) as CSV with exactly these columns, through the one download
+    writer (a title a spreadsheet would run is defused); booleans as true/false, as in the JSON."""
+    return downloads.csv_text(columns, ([_cell(row[c]) for c in columns] for row in rows),
+                              numeric=[c for c in columns if c not in TEXT_COLUMNS])
+
+
+def rows_json(rows: list[dict]) -> str:
+    return json.dumps(rows, indent=1, ensure_ascii=False)

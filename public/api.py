@@ -12,6 +12,7 @@ from films.filtersets import MAX_ID
 from funding.api.serializers import AsOfSerializer, FundedVsReleasedSerializer
 from funding.views import report_filters as _report_filters
 
+from . import market_view
 from .reports import (
     box_office_by_year_report,
     delivery_report_rows,
@@ -146,3 +147,36 @@ class ReportViewSet(CachedReadMixin, viewsets.ViewSet):
         """Gross and admissions per year, domestic (Kazakhstan first of origin) vs foreign."""
         no_filters(request)
         return self.cached(request, lambda: box_office_by_year_report().as_json())
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("period", {"type": "string", "enum": list(market_view.PERIODS)}, required=True,
+                             description="day, ISO week (Monday–Sunday) or calendar year"),
+            OpenApiParameter("date", {"type": "string", "format": "date"},
+                             description="A day of the period (default: the last day with figures)"),
+            OpenApiParameter("limit", {"type": "integer", "minimum": 1, "maximum": MAX_ID},
+                             description="Only the first N films"),
+            OpenApiParameter("region", {"type": "string", "enum": market_view.REGION_CODES},
+                             description="Only this region's cinemas (a region code)"),
+        ],
+        responses=market_view.CHART_SCHEMA,
+    )
+    @action(detail=False, url_path="chart")
+    def chart(self, request, format=None):  # noqa: A002
+        """The box-office chart of metrics.md: the rows `manage.py report chart --format json` prints."""
+        params = market_view.chart_params(request.query_params, api=True)
+        return self.cached(request, lambda: market_view.chart_json(*params))
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("by", {"type": "string", "enum": list(market_view.DIMENSIONS)}, required=True),
+            OpenApiParameter("year", {"type": "integer", "minimum": 1, "maximum": 9999},
+                             description="Calendar year (default: the last year with figures)"),
+        ],
+        responses=market_view.MARKET_SCHEMA,
+    )
+    @action(detail=False, url_path="market")
+    def market(self, request, format=None):  # noqa: A002
+        """The market breakdown of metrics.md for one year, with the same breakdown for every year (trend)."""
+        by, year = market_view.market_params(request.query_params, api=True)
+        return self.cached(request, lambda: market_view.market_json(by, year))

@@ -19,7 +19,7 @@ from rest_framework.utils.encoders import JSONEncoder
 
 from boxoffice.api.views import CinemaViewSet, RegionViewSet
 from films import downloads
-from funding import exactjson
+from funding import exactjson, market
 from funding.api.views import (
     FilmMetricsViewSet,
     FunderViewSet,
@@ -118,6 +118,11 @@ DATASETS: dict[str, Dataset] = {
                 ("overdue-recipients", _("Recipients with overdue obligations")),
             ]
         ],
+        Dataset("market", _("Market by year: genre, language, country, region, format, domestic, state support"),
+                market.every_market, market.as_of,
+                numeric=frozenset({"year", "films", "gross", "admissions", "share", "gross_from_reports"})),
+        Dataset("chart-weekly", _("Weekly box-office charts"), market.every_weekly_chart, market.as_of,
+                numeric=frozenset(set(market.CHART_COLUMNS) - {"film_code", "title", "domestic"})),
     ]
 }
 

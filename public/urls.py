@@ -19,4 +19,6 @@ urlpatterns = [
     path("open-data/dictionary/", views.data_dictionary, name="data-dictionary"),
     path("grants/", views.grant_list, name="grants"),
     path("grants.csv", views.grant_list_csv, name="grants-csv"),
+    path("charts/<str:period>/", views.chart, name="chart"),
+    path("market/", views.market, name="market"),
 ]

@@ -7,9 +7,11 @@ import json
 from decimal import Decimal
 
 from django.conf import settings
+from django.core.exceptions import BadRequest
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
 
@@ -33,7 +35,7 @@ from funding.selectors import (
 )
 from public.templatetags.public import usd_rate_applies
 
-from . import flat, opendata
+from . import flat, market_view, opendata
 from .dictionary import TYPE_NAMES, columns_of, dictionary_rows
 from .reports import REPORTS, box_office_by_year_report, funded_vs_released_report, funding_by_year_report
 
@@ -310,11 +312,63 @@ def region_detail(request, code):
         .select_related("metrics")
         .order_by("code")
     )
+    period = request.GET.get("period") or "week"
+    if period not in market_view.PERIODS:
+        raise BadRequest(f"period: must be one of {', '.join(market_view.PERIODS)}")
+    params = market_view.chart_params(request.GET, api=False, period=period)
+    page = market_view.chart_page(period, params[1], region=region.code)
+    here = reverse("public:region", args=[region.code])
+
+    def url(p, d):
+        return f"{here}?period={p}&date={d.isoformat()}#chart"
+
     return render(
         request,
         "public/region_detail.html",
-        {"region": region, "cinemas": cinemas, "films": films, "as_of": metrics_as_of(), "sort_default": "-gross"},
+        {"region": region, "cinemas": cinemas, "films": films, "as_of": metrics_as_of(), "sort_default": "-gross",
+         **page, **_chart_links(period, page, url), "form_action": here, "form_period": period},
     )
+
+
+def _chart_links(period: str, page: dict, url) -> dict:
+    """Links of a chart page: the other periods of the same date, the previous and next periods."""
+    from django.utils.translation import gettext as _
+
+    chart_ = page["chart"]
+    names = {"day": _("Day"), "week": _("Week"), "year": _("Year")}
+    return {
+        "tabs": [{"label": names[p], "url": url(p, chart_.start), "current": p == period}
+                 for p in market_view.PERIODS],
+        "previous_url": url(period, chart_.previous[0]) if chart_.previous else None,
+        "next_url": url(period, chart_.next[0]) if chart_.next else None,
+        "period": period,
+    }
+
+
+@cached_public
+def chart(request, period):
+    """The box-office chart of a day, an ISO week or a year, with a date picker and the periods around it."""
+    if period not in market_view.PERIODS:
+        raise Http404("No such chart")
+    period, day, limit, _ = market_view.chart_params(request.GET, api=False, period=period)
+    if request.GET.get("region"):
+        raise BadRequest("region: the region's own page has its chart")
+    page = market_view.chart_page(period, day, limit)
+
+    def url(p, d):
+        return f"{reverse('public:chart', args=[p])}?date={d.isoformat()}"
+
+    return render(request, "public/chart.html", {**page, **_chart_links(period, page, url),
+                                                  "form_action": reverse("public:chart", args=[period])})
+
+
+@cached_public
+def market(request):
+    """The year's market by one dimension, its shares, and the same breakdown over the years."""
+    by, year = market_view.market_params(request.GET, api=False)
+    return render(request, "public/market.html",
+                  {"dimensions": market_view.DIMENSIONS, "by": by, "year": year,
+                   **market_view.market_page(by, year)})
 
 
 @cached_public

@@ -45,3 +45,25 @@ def test_the_check_runs_nightly():
         e for e in CELERY_BEAT_SCHEDULE.values() if e["task"] == "boxoffice.tasks.verify_daily_summaries_task"
     )
     assert entry["schedule"].hour == {2}
+
+
+@both_paths
+def test_the_screen_day_format_summary_follows_each_batch_refunds_under_their_sales_format():
+    from boxoffice.models import ScreenDaySales
+    from boxoffice.summaries import repair_screen_day_sales, screen_day_sales_from_tickets
+
+    send([sale("T1", screening_format="3D"), sale("T2", screen="2"), sale("T3", screening_format="3D", tickets=1,
+                                                                          amount="3000.00")])
+    send([refund("R1", "T1"), sale("T4", start="2025-03-19T01:00:00+05:00")])
+    rows = {(r.screen.name, str(r.day), r.screening_format): (r.admissions, str(r.gross), r.sales_count)
+            for r in ScreenDaySales.objects.select_related("screen")}
+    assert rows == {
+        ("1", "2025-03-18", "3D"): (2, "5500.00", 2),
+        ("2", "2025-03-18", ""): (2, "5000.00", 1),
+        ("1", "2025-03-19", ""): (2, "5000.00", 1),
+    }
+    assert len(screen_day_sales_from_tickets()) == 3
+    assert repair_screen_day_sales() == 0
+    ScreenDaySales.objects.filter(screening_format="3D").update(gross=1)
+    assert repair_screen_day_sales() == 1
+    assert str(ScreenDaySales.objects.get(screening_format="3D").gross) == "5500.00"

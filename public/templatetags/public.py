@@ -162,6 +162,33 @@ def delivery_line(row):
 
 
 @register.filter
+def signed_share(value):
+    """A change as a signed percentage: +25.0 %, −10.0 %."""
+    if value is None or value == "":
+        return "—"
+    number = Decimal(str(value)) * 100
+    text = floatformat(abs(number), "1g") + " %"
+    return ("+" if number > 0 else "−" if number < 0 else "") + text
+
+
+@register.filter
+def index(sequence, position):
+    try:
+        return sequence[int(position)]
+    except (IndexError, TypeError, ValueError):
+        return None
+
+
+@register.filter
+def dimension_label(by):
+    """A market breakdown's name in the page's language."""
+    names = {"genre": _("Genre"), "language": _("Language"), "country": _("Country of origin"),
+             "region": _("Region"), "format": _("Format"), "domestic": _("Domestic or foreign"),
+             "supported": _("State support")}
+    return names.get(by, by)
+
+
+@register.filter
 def repayment(grant):
     """The grant's repayable, repaid, outstanding and overdue (funding.selectors.repayment_of), or None."""
     from funding.selectors import repayment_of
