@@ -23,7 +23,16 @@ API_COLUMNS: dict[str, list[Col]] = {
                                     "currency is KZT).")),
         Col("cohort_year", INTEGER, _("Award year of the film's earliest grant in the home currency.")),
         Col("gross", MONEY, _("Box office: accepted sales minus accepted refunds, home currency.")),
+        Col("gross_from_tickets", MONEY, _("The part of gross counted from accepted ticket sales, home currency.")),
+        Col("gross_from_reports", MONEY, _("The part of gross counted from box-office reports (where a report "
+                                           "speaks for a day and place), home currency.")),
+        Col("report_sources", TEXT, _("The box-office reports behind gross_from_reports: each source and its "
+                                      "amount, separated by '; '.")),
         Col("admissions", INTEGER, _("Tickets sold minus tickets refunded.")),
+        Col("admissions_from_tickets", INTEGER, _("The part of admissions counted from accepted ticket sales.")),
+        Col("admissions_from_reports", INTEGER, _("The part of admissions counted from box-office reports.")),
+        Col("admissions_incomplete", BOOLEAN, _("true when a box-office report that counts gives no admissions: "
+                                                "admissions is then a lower bound.")),
         Col("screenings", INTEGER, _("Distinct screenings with at least one accepted sale.")),
         Col("exhibitor_share", RATIO, _("Share of gross the cinemas keep (a ratio 0–1).")),
         Col("net_to_rights_holders", MONEY, _("gross × (1 − exhibitor_share).")),
@@ -119,6 +128,37 @@ API_COLUMNS: dict[str, list[Col]] = {
         Col("repaid", MONEY, _("Repaid from those repayable parts (recoveries).")),
         Col("outstanding", MONEY, _("repayable − repaid.")),
         Col("repayment_overdue", MONEY, _("The outstanding amount of grants past their repayment due date.")),
+    ],
+    "market": [
+        Col("year", INTEGER, _("Calendar year, by screening date.")),
+        Col("by", TEXT, _("The breakdown: genre, language, country, region, format, domestic or supported.")),
+        Col("value", TEXT, _("A genre word, an ISO 639-1 or ISO 3166-1 code, a region code, a screening format, "
+                             "domestic/foreign or supported/not supported; unknown where the figures cannot "
+                             "be split by it.")),
+        Col("films", INTEGER, _("Films with gross in the year under that value.")),
+        Col("gross", MONEY, _("Box office in the year under that value, home currency.")),
+        Col("admissions", INTEGER, _("Admissions in the year under that value.")),
+        Col("share", RATIO, _("gross ÷ the year's gross (a ratio 0–1); the shares of a breakdown add up to 1.")),
+        Col("gross_from_reports", MONEY, _("The part of gross from box-office reports spread over their days.")),
+    ],
+    "chart-weekly": [
+        Col("week_start", DATE, _("The ISO week's Monday.")),
+        Col("week_end", DATE, _("The ISO week's Sunday.")),
+        Col("rank", INTEGER, _("Rank by gross in the week; equal gross ranks by film code.")),
+        Col("film_code", TEXT, _("The film's code.")),
+        Col("title", TEXT, _("Original title.")),
+        Col("gross", MONEY, _("Box office in the week, home currency.")),
+        Col("share", RATIO, _("gross ÷ every film's gross in the week.")),
+        Col("change", RATIO, _("This week's gross over the previous week's, minus 1; empty when the film had "
+                               "none the week before.")),
+        Col("admissions", INTEGER, _("Admissions in the week.")),
+        Col("screenings", INTEGER, _("Screenings in the week with at least one accepted sale.")),
+        Col("screens", INTEGER, _("Distinct screens that played it in the week.")),
+        Col("cumulative_gross", MONEY, _("Gross from the first screening to the end of the week.")),
+        Col("days_on_release", INTEGER, _("Days from its first screening day to the end of the week, both "
+                                          "counted.")),
+        Col("domestic", BOOLEAN, _("true when its first country of origin is the home country.")),
+        Col("gross_from_reports", MONEY, _("The part of gross from box-office reports spread over their days.")),
     ],
     "overdue-recipients": [
         Col("recipient_identifier", TEXT, _("The recipient organisation's identifier.")),

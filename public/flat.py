@@ -100,7 +100,14 @@ FILM_COLUMNS = [
     Col("disbursed", MONEY, _("Paid out under those grants, net of recoveries, home currency.")),
     Col("gross", MONEY, _("Box office: accepted sales minus accepted refunds, home currency; empty when the "
                           "film is not released.")),
+    Col("gross_from_tickets", MONEY, _("The part of gross counted from accepted ticket sales, home currency.")),
+    Col("gross_from_reports", MONEY, _("The part of gross counted from box-office reports (where a report "
+                                       "speaks for a day and place), home currency.")),
+    Col("report_sources", TEXT, _("The box-office reports behind gross_from_reports: each source and its "
+                                  "amount, separated by '; '.")),
     Col("admissions", INTEGER, _("Tickets sold minus tickets refunded; empty when not released.")),
+    Col("admissions_incomplete", BOOLEAN, _("true when a box-office report that counts gives no admissions: "
+                                            "admissions is then a lower bound.")),
     Col("screenings", INTEGER, _("Distinct screenings with at least one accepted sale.")),
     Col("net_to_rights_holders", MONEY, _("gross × (1 − exhibitor_share).")),
     Col("exhibitor_share", RATIO, _("Share of gross the cinemas keep (a ratio 0–1).")),
@@ -192,7 +199,12 @@ def film_rows() -> list[dict]:
             "awarded": _money(m.awarded.get(home)) if m and m.awarded.get(home) else _money(0),
             "disbursed": _money(m.disbursed.get(home)) if m and m.disbursed.get(home) else _money(0),
             "gross": _money(m.gross) if shown else "",
+            "gross_from_tickets": _money(m.gross_from_tickets) if shown else "",
+            "gross_from_reports": _money(m.gross_from_reports) if shown else "",
+            "report_sources": "; ".join(f"{r['source']}: {r['gross']}" for r in m.report_sources or [])
+            if shown else "",
             "admissions": m.admissions if shown else "",
+            "admissions_incomplete": ("true" if m.admissions_incomplete else "false") if shown else "",
             "screenings": m.screenings if shown else "",
             "net_to_rights_holders": _money(m.net_to_rights_holders) if shown else "",
             "exhibitor_share": _ratio(m.exhibitor_share if m else f.effective_exhibitor_share),
