@@ -70,10 +70,10 @@ def millions(value) -> str:
     return _("%(amount)s M") % {"amount": floatformat(d / Decimal(1_000_000), "1g")}
 
 
-def percent(value) -> str:
-    """A share (a ratio 0–1) as a percentage with one decimal: 0.23 → "23.0 %"."""
+def percent(value, digits: int = 1) -> str:
+    """A share (a ratio 0–1) as a percentage, one decimal unless told: 0.23 → "23.0 %"."""
     d = _decimal(value)
-    return NOTHING if d is None else floatformat(d * 100, "1g") + "\xa0%"
+    return NOTHING if d is None else floatformat(d * 100, f"{int(digits)}g") + "\xa0%"
 
 
 def ratio(value) -> str:

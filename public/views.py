@@ -301,7 +301,7 @@ def region_list(request):
 
 @cached_public
 def region_detail(request, code):
-    check_parameters(request, {"sort"})
+    check_parameters(request, {"sort", "period", "date", "limit"})
     region = get_object_or_404(public_regions(), code=code)
     cinemas = sort_queryset(request, public_cinemas().filter(region=region), {
         "name": ("name", "code"), "gross": ("gross", "name"), "admissions": ("admissions", "name"),

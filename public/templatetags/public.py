@@ -25,9 +25,9 @@ def whole(value):
 
 
 @register.filter
-def share(value):
-    """A ratio as a percentage, one decimal: the one way a share is written on the site."""
-    return formatting.percent(value)
+def share(value, digits=1):
+    """A ratio as a percentage, one decimal unless told (a tile map's 0): the one way a share is written."""
+    return formatting.percent(value, digits)
 
 
 @register.filter
@@ -166,9 +166,8 @@ def signed_share(value):
     """A change as a signed percentage: +25.0 %, −10.0 %."""
     if value is None or value == "":
         return "—"
-    number = Decimal(str(value)) * 100
-    text = floatformat(abs(number), "1g") + " %"
-    return ("+" if number > 0 else "−" if number < 0 else "") + text
+    number = Decimal(str(value))
+    return ("+" if number > 0 else "−" if number < 0 else "") + formatting.percent(abs(number))
 
 
 @register.filter
