@@ -289,13 +289,13 @@ def main():
                 "/en/films/?page=2",
                 "/en/films/?status=released",
                 "/ru/films/",
-                "/kk/films/?ordering=-gross",
+                "/kk/films/?sort=-gross",
             ],
             "API film list": [
                 "/api/v1/films/",
                 "/api/v1/films/?offset=50",
                 "/api/v1/films/?status=released",
-                "/api/v1/films/?ordering=-gross&limit=20",
+                "/api/v1/films/?sort=-gross&limit=20",
             ],
             **market_scenarios(days),
         }
