@@ -38,20 +38,26 @@ def funded_vs_released_page(request):
     })
 
 
-@cached_public
-def funded_vs_released_download(request, fmt):
+def _report_download(request, fmt, name, build, as_csv, as_json):
+    """A public report as a file: the page's filters, the report's own writer, its "as of" in X-As-Of."""
     if fmt not in ("csv", "json"):
         raise Http404("Download as .csv or .json")
     filters, _form = report_filters(request.GET)
-    report = funded_vs_released(**filters)
+    report = build(**filters)
     if fmt == "csv":
-        response = HttpResponse(funded_vs_released_csv(report), content_type="text/csv; charset=utf-8")
+        response = HttpResponse(as_csv(report), content_type="text/csv; charset=utf-8")
     else:
-        response = HttpResponse(funded_vs_released_json(report), content_type="application/json")
-    response["Content-Disposition"] = f'attachment; filename="funded-vs-released.{fmt}"'
+        response = HttpResponse(as_json(report), content_type="application/json")
+    response["Content-Disposition"] = f'attachment; filename="{name}.{fmt}"'
     if report.computed_at:
         response["X-As-Of"] = report.computed_at.isoformat()
     return response
+
+
+@cached_public
+def funded_vs_released_download(request, fmt):
+    return _report_download(request, fmt, "funded-vs-released", funded_vs_released, funded_vs_released_csv,
+                            funded_vs_released_json)
 
 
 
@@ -98,15 +104,4 @@ def delivery_page(request):
 
 @cached_public
 def delivery_download(request, fmt):
-    if fmt not in ("csv", "json"):
-        raise Http404("Download as .csv or .json")
-    filters, _form = report_filters(request.GET)
-    report = delivery_report(**filters)
-    if fmt == "csv":
-        response = HttpResponse(delivery_csv(report), content_type="text/csv; charset=utf-8")
-    else:
-        response = HttpResponse(delivery_json(report), content_type="application/json")
-    response["Content-Disposition"] = f'attachment; filename="delivery.{fmt}"'
-    if report.computed_at:
-        response["X-As-Of"] = report.computed_at.isoformat()
-    return response
+    return _report_download(request, fmt, "delivery", delivery_report, delivery_csv, delivery_json)

@@ -1,6 +1,5 @@
 """Redis down is not data loss, and a real Celery worker recomputes metrics after an import."""
 
-import contextlib
 import datetime
 import os
 import subprocess
@@ -13,10 +12,10 @@ import redis
 from django.db import connection
 
 from boxoffice.choices import BatchStatus
-from config.celery_app import app
 from films.models import RecomputeRequest
 from funding.models import FilmMetrics
 from funding.tasks import drain_recompute_outbox_task
+from tests.outage import broker
 
 from .helpers import FILM, sale, send
 
@@ -25,19 +24,6 @@ REDIS_URL = os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/3")
 DEAD_BROKER = "redis://127.0.0.1:1/0"  # nothing listens on port 1
 
 
-@contextlib.contextmanager
-def broker(url: str):
-    """Send tasks for real (not eagerly) to this broker, as production does."""
-    saved = app.conf.broker_url, app.conf.task_always_eager
-    app.conf.broker_url, app.conf.task_always_eager = url, False
-    app._pool = None  # connections are pooled per broker URL; start afresh
-    app.amqp._producer_pool = None
-    try:
-        yield
-    finally:
-        app.conf.broker_url, app.conf.task_always_eager = saved
-        app._pool = None
-        app.amqp._producer_pool = None
 
 
 def redis_available() -> bool:
