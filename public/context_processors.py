@@ -2,6 +2,7 @@
 
 from django.conf import settings
 from django.urls import translate_url
+from django.utils.formats import get_format
 from django.utils.translation import get_language, get_language_info
 
 
@@ -30,6 +31,9 @@ def country_context(language: str | None) -> dict:
 
     home = settings.HOME_CURRENCY
     return {
+        # The charts' axes and tooltips group digits as the tables do (browsers' own locale data for kk varies).
+        "decimal_separator": get_format("DECIMAL_SEPARATOR", language),
+        "thousand_separator": get_format("THOUSAND_SEPARATOR", language),
         "home_currency": home,
         "home_currency_name": currency_name(home, language),
         "tracker_country": settings.TRACKER_COUNTRY,

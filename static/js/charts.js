@@ -4,9 +4,16 @@
 (function () {
   "use strict";
   if (!window.Chart) { return; }
-  var lang = document.documentElement.lang || "en";
-  var money = new Intl.NumberFormat(lang, { maximumFractionDigits: 0 });
-  var percent = new Intl.NumberFormat(lang, { maximumFractionDigits: 1 });
+  // Digits grouped with the page's own separators (Django's formats), so an axis reads like the table below it.
+  var decimalMark = document.documentElement.getAttribute("data-decimal") || ".";
+  var groupMark = document.documentElement.getAttribute("data-thousands") || ",";
+  function grouped(value, decimals) {
+    var parts = Math.abs(value).toFixed(decimals).split(".");
+    var whole = parts[0].replace(/\B(?=(\d{3})+(?!\d))/g, groupMark);
+    return (value < 0 ? "\u2212" : "") + whole + (parts[1] ? decimalMark + parts[1] : "");
+  }
+  var money = { format: function (v) { return grouped(v, 0); } };
+  var percent = { format: function (v) { return grouped(v, Number.isInteger(v) ? 0 : 1); } };
   var palette = ["#0b4f8a", "#b35900", "#1d7a3a", "#6b3fa0", "#a3153c", "#00727a", "#7a6000", "#4a4a4a",
                  "#2f6fd0", "#d0702f", "#3fa062", "#9c6fd0"];
   function format(spec, value) { return spec.percent ? percent.format(value) + " %" : money.format(value); }
