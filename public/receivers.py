@@ -10,7 +10,7 @@ commit, so a reader never caches the state before it.
 from django.db import transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
 
-from config.caching import bump_film_figures, bump_version
+from .caching import bump_film_figures, bump_version
 
 UID = "public-cache-bump"
 

@@ -10,12 +10,11 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.dateparse import parse_date
 from django.utils.translation import gettext, gettext_lazy, pgettext_lazy
 
-from .audit import Actor
-from .choices import Door
-from .forms import FilmForm, MergeForm, StatusChangeForm
-from .importing import RowError
-from .models import AuditEvent, Film, Organisation
-from .permissions import (
+from films.audit import Actor
+from films.choices import Door
+from films.importing import RowError
+from films.models import AuditEvent, Film, Organisation
+from films.permissions import (
     can_edit_registers,
     can_read_workspace,
     can_see_sales_batches,
@@ -23,10 +22,12 @@ from .permissions import (
     register_editor,
     workspace_reader,
 )
-from .selectors import film_detail as select_film
-from .selectors import search_organisations
-from .services import change_film_status, merge_organisations, upsert_film
-from .tables import MOMENT, Column, Table, download
+from films.selectors import film_detail as select_film
+from films.selectors import search_organisations
+from films.services import change_film_status, merge_organisations, upsert_film
+from films.tables import MOMENT, Column, Table, download
+
+from .film_forms import FilmForm, MergeForm, StatusChangeForm
 
 # The register services answer with machine words (also printed by the commands); pages say them in words.
 OUTCOMES = {
