@@ -17,13 +17,6 @@ class StatusChangeInline(ReadOnlyInline, admin.TabularInline):
     fields = ["changed_on", "previous_status", "status", "reason", "recorded_by"]
 
 
-def _grant_inline():
-    # Grants live in the funding app; it supplies the inline so films does not import funding at load time.
-    from funding.admin import GrantInline
-
-    return GrantInline
-
-
 @admin.register(Film)
 class FilmAdmin(AuditedAdmin, admin.ModelAdmin):
     """Descriptive fields and the exhibitor share (recomputed on change), audited. Code, status and
@@ -38,8 +31,8 @@ class FilmAdmin(AuditedAdmin, admin.ModelAdmin):
     filter_horizontal = ["genres", "languages", "countries"]
     readonly_fields = ["code", "status", "release_date"]
 
-    def get_inlines(self, request, obj):
-        return [StatusChangeInline, _grant_inline()]
+    # The film's grants are shown below it by funding's admin (funding/admin.py): films does not know funding.
+    inlines = [StatusChangeInline]
 
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
