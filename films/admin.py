@@ -5,7 +5,7 @@ from django.contrib.auth.models import Group
 
 from .admin_audit import AuditedAdmin, ReadOnlyAdmin, ReadOnlyInline, picture
 from .audit import Actor, record_change
-from .choices import Door
+from .choices import AuditAction, Door
 from .models import AuditEvent, Film, FilmStatusChange, Organisation, OrganisationAlias, Region
 from .signals import film_figures_changed
 
@@ -88,7 +88,7 @@ class AuditedUserAdmin(AuditedAdmin, UserAdmin):
         response = super().user_change_password(request, id, form_url)
         if request.method == "POST" and response.status_code == 302:
             user = User.objects.get(pk=id)
-            record_change(actor=Actor(door=Door.ADMIN, user=request.user), action="password", instance=user,
+            record_change(actor=Actor(door=Door.ADMIN, user=request.user), action=AuditAction.PASSWORD, instance=user,
                           before={"password": "(previous)"}, after={"password": "(changed in the admin)"})
         return response
 
