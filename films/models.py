@@ -254,7 +254,7 @@ class RecomputeRequest(models.Model):
 
 
 class CacheEpoch(models.Model):
-    """One row: a number in every public cache key (config/caching.py), raised when a cache-version bump could
+    """One row: a number in every public cache key (public/caching.py), raised when a cache-version bump could
     not reach the cache, so that what was cached before the outage is never served after it."""
 
     value = models.BigIntegerField(default=0)

@@ -1,4 +1,4 @@
-"""Bump the public cache versions after any change to what public pages show (config/caching.py).
+"""Bump the public cache versions after any change to what public pages show (public/caching.py).
 
 A register edit makes everything stale. Metrics are recomputed by Celery after sales and after grant
 changes; that save makes stale the recomputed film's own pages and every page that aggregates films, but
