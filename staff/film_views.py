@@ -8,10 +8,10 @@ from django.db.models import Exists, OuterRef, Q
 from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.dateparse import parse_date
-from django.utils.translation import gettext, gettext_lazy, pgettext_lazy
+from django.utils.translation import gettext, gettext_lazy
 
 from films.audit import Actor
-from films.choices import Door
+from films.choices import Door, RegisterOutcome
 from films.importing import RowError
 from films.models import AuditEvent, Film, Organisation
 from films.permissions import (
@@ -29,16 +29,10 @@ from films.tables import MOMENT, Column, Table, download
 
 from .film_forms import FilmForm, MergeForm, StatusChangeForm
 
+
 # The register services answer with machine words (also printed by the commands); pages say them in words.
-OUTCOMES = {
-    "created": pgettext_lazy("register outcome", "created"),
-    "updated": pgettext_lazy("register outcome", "updated"),
-    "unchanged": pgettext_lazy("register outcome", "unchanged"),
-}
-
-
 def outcome_text(outcome: str) -> str:
-    return str(OUTCOMES.get(outcome, outcome))
+    return str(RegisterOutcome(outcome).label) if outcome in RegisterOutcome.values else outcome
 
 
 def page_actor(request) -> Actor:
