@@ -35,8 +35,10 @@ worker: $(STAMP)
 beat: $(STAMP)
 	$(VENV)/bin/celery -A config beat -l info
 
+# ruff, then import-linter: the apps depend only downward (pyproject.toml's [tool.importlinter]).
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .
+	$(VENV)/bin/lint-imports
 
 conformance: $(STAMP)
 	../shared/tools/conformance --project .

@@ -49,17 +49,14 @@ def postgres_only(db):
 
 # --- staff roles (issue 4) -------------------------------------------------------------------------
 
-ROLE_PASSWORD = "correct horse battery staple 4"  # noqa: S105 - test users only
+ROLE_PASSWORD = "correct horse battery staple 4"  # noqa: S105 - test users only (tests/factories.py's too)
 
 
 def make_user(username: str, *roles: str, superuser: bool = False):
-    from django.contrib.auth.models import Group, User
+    """A user in these role groups (tests/factories.py's UserFactory), signed in with ROLE_PASSWORD."""
+    from tests.factories import UserFactory
 
-    user = User.objects.create_user(username=username, password=ROLE_PASSWORD, is_superuser=superuser,
-                                    is_staff=superuser)
-    for role in roles:
-        user.groups.add(Group.objects.get_or_create(name=role)[0])
-    return user
+    return UserFactory(username=username, roles=roles, is_superuser=superuser, password=ROLE_PASSWORD)
 
 
 @pytest.fixture

@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from films.audit import Actor, record_change
+from films.choices import AuditAction
 from films.permissions import CINEMA_OPERATOR
 
 from .models import Cinema
@@ -26,7 +27,8 @@ def add_cinema_operator(*, cinema: Cinema, user, actor: Actor) -> bool:
     if user.get_username() in before["operators"]:
         return False
     cinema.operators.add(user)
-    record_change(actor=actor, action="operator-add", instance=cinema, before=before, after=_operators(cinema))
+    record_change(actor=actor, action=AuditAction.OPERATOR_ADD, instance=cinema, before=before,
+                  after=_operators(cinema))
     return True
 
 
@@ -38,7 +40,7 @@ def remove_cinema_operator(*, cinema: Cinema, user, actor: Actor) -> bool:
     if user.get_username() not in before["operators"]:
         return False
     cinema.operators.remove(user)
-    record_change(actor=actor, action="operator-remove", instance=cinema, before=before,
+    record_change(actor=actor, action=AuditAction.OPERATOR_REMOVE, instance=cinema, before=before,
                   after=_operators(cinema))
     return True
 

@@ -20,7 +20,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from films.audit import Actor, record_change
-from films.choices import RecomputeReason
+from films.choices import AuditAction, RecomputeReason
 from films.importing import RegisterImportReport, RowError
 from films.models import Film, Region
 from films.outbox import request_recompute
@@ -365,7 +365,7 @@ def import_box_office(*, stream: BinaryIO, actor: Actor, filename: str = "") -> 
         if changed:
             update_rows(ReportRow, [r for r, _b in changed], [*FIGURES, "imported_by", "updated_at"])
             for r, before in changed:
-                record_change(actor=actor, action="update", instance=r, object_id=str(r.pk),
+                record_change(actor=actor, action=AuditAction.UPDATE, instance=r, object_id=str(r.pk),
                               before=_picture(before), after=_picture({f: getattr(r, f) for f in FIGURES}))
         report.rows.sort(key=lambda r: r.line)  # file order, whichever check found the problem
         ReportImport.objects.filter(pk=imp.pk).update(

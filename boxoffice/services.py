@@ -14,8 +14,8 @@ from django.db import DatabaseError, connection, transaction
 from django.utils import timezone
 
 from films.audit import Actor, record_change, snapshot
-from films.choices import RecomputeReason
-from films.importing import RegisterImportReport, RowError
+from films.choices import AuditAction, RecomputeReason, RegisterOutcome
+from films.importing import RegisterImportReport, RowError, load_register
 from films.models import Region
 from films.outbox import request_recompute
 from films.services import mark_released_by_sales
@@ -102,7 +102,7 @@ def upsert_cinema_screen(*, data: dict, actor: Actor) -> str:
     changed = False
     if cinema is None:
         cinema = Cinema.objects.create(code=data["code"], **fields)
-        record_change(actor=actor, action="create", instance=cinema, before=None, after=snapshot(cinema))
+        record_change(actor=actor, action=AuditAction.CREATE, instance=cinema, before=None, after=snapshot(cinema))
     else:
         before = snapshot(cinema)
         for k, v in fields.items():
@@ -110,51 +110,46 @@ def upsert_cinema_screen(*, data: dict, actor: Actor) -> str:
         after = snapshot(cinema)
         if after != before:
             cinema.save()
-            record_change(actor=actor, action="update", instance=cinema, before=before, after=after)
+            record_change(actor=actor, action=AuditAction.UPDATE, instance=cinema, before=before, after=after)
             changed = True
     # The row stands for one screen: created when the screen is new, updated when it or its cinema changed.
     screen = Screen.objects.filter(cinema=cinema, name=data["screen"]).first()
     if screen is None:
         screen = Screen.objects.create(cinema=cinema, name=data["screen"], seats=data["seats"])
-        record_change(actor=actor, action="create", instance=screen, before=None, after=snapshot(screen))
+        record_change(actor=actor, action=AuditAction.CREATE, instance=screen, before=None, after=snapshot(screen))
         transaction.on_commit(partial(release_held_after_registration, cinema_code=cinema.code))
-        return "created"
+        return RegisterOutcome.CREATED
     if screen.seats != data["seats"]:
         before = snapshot(screen)
         screen.seats = data["seats"]
         screen.save()
-        record_change(actor=actor, action="update", instance=screen, before=before, after=snapshot(screen))
+        record_change(actor=actor, action=AuditAction.UPDATE, instance=screen, before=before, after=snapshot(screen))
         changed = True
-    return "updated" if changed else "unchanged"
+    return RegisterOutcome.UPDATED if changed else RegisterOutcome.UNCHANGED
 
 
 def import_cinemas(*, stream: BinaryIO, actor: Actor) -> RegisterImportReport:
     """Load cinemas.csv (one row per screen); good rows saved, bad rows reported; idempotent."""
     table = read_csv(stream, required=["cinema_code", "cinema_name", "region", "city", "screen", "seats"],
                      known=CINEMA_COLUMNS, what="cinemas")
-    report = RegisterImportReport("cinemas")
-    if table.unknown_columns:
-        report.warnings.append(f"ignored unknown column(s): {', '.join(table.unknown_columns)}")
     first_row_of: dict[str, tuple[int, dict]] = {}
     seen_screens: dict[tuple[str, str], int] = {}
-    with transaction.atomic():
-        for line, row in table.rows:
-            key = f"{row.get('cinema_code', '')}/{row.get('screen', '')}"
-            try:
-                data = parse_cinema_row(row)
-                screen_key = (data["code"], data["screen"])
-                if screen_key in seen_screens:
-                    raise RowError("screen", f"screen already given on line {seen_screens[screen_key]}")
-                first = first_row_of.setdefault(data["code"], (line, data))
-                for f in ("name", "region", "city", "chain", "connected_since"):
-                    if first[1][f] != data[f]:
-                        raise RowError("cinema_name" if f == "name" else f,
-                                       f"differs from line {first[0]} for the same cinema ({first[1][f]} vs {data[f]})")
-                seen_screens[screen_key] = line
-                report.add(line, key, upsert_cinema_screen(data=data, actor=actor))
-            except RowError as exc:
-                report.add(line, key, "rejected", exc.field, exc.reason)
-    return report
+
+    def load_row(line: int, row: dict) -> str:
+        data = parse_cinema_row(row)
+        screen_key = (data["code"], data["screen"])
+        if screen_key in seen_screens:
+            raise RowError("screen", f"screen already given on line {seen_screens[screen_key]}")
+        first = first_row_of.setdefault(data["code"], (line, data))
+        for f in ("name", "region", "city", "chain", "connected_since"):
+            if first[1][f] != data[f]:
+                raise RowError("cinema_name" if f == "name" else f,
+                               f"differs from line {first[0]} for the same cinema ({first[1][f]} vs {data[f]})")
+        seen_screens[screen_key] = line
+        return upsert_cinema_screen(data=data, actor=actor)
+
+    return load_register(RegisterImportReport.of_table("cinemas", table), table.rows, load_row,
+                         key_of=lambda row: f"{row.get('cinema_code', '')}/{row.get('screen', '')}")
 
 
 class ForeignCinemaRecord(FileRejected):

@@ -9,6 +9,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from films.audit import Actor, record_change, snapshot
+from films.choices import AuditAction
 
 from .models import Cinema, CinemaApiToken
 
@@ -27,7 +28,7 @@ def issue_api_token(*, cinema: Cinema, actor: Actor) -> tuple[CinemaApiToken, st
     token = CinemaApiToken.objects.create(
         cinema=cinema, key_prefix=key[:PREFIX_LENGTH], key_hash=hash_key(key), created_by=user
     )
-    record_change(actor=actor, action="create", instance=token, before=None, after=snapshot(token))
+    record_change(actor=actor, action=AuditAction.CREATE, instance=token, before=None, after=snapshot(token))
     return token, key
 
 
@@ -40,7 +41,7 @@ def revoke_api_token(*, token: CinemaApiToken, actor: Actor) -> bool:
     before = snapshot(token)
     token.revoked_at = timezone.now()
     token.save(update_fields=["revoked_at"])
-    record_change(actor=actor, action="update", instance=token, before=before, after=snapshot(token))
+    record_change(actor=actor, action=AuditAction.UPDATE, instance=token, before=before, after=snapshot(token))
     return True
 
 

@@ -3,8 +3,9 @@ from django.urls import path
 from rest_framework.routers import DefaultRouter
 
 from boxoffice.api.sales import SalesBatchView
-from boxoffice.api.views import CinemaViewSet, RegionViewSet
-from funding.api.views import (
+from public.api import ReportViewSet
+from public.api_cinemas import CinemaViewSet, RegionViewSet
+from public.api_registers import (
     FilmMetricsViewSet,
     FilmViewSet,
     FunderViewSet,
@@ -12,7 +13,6 @@ from funding.api.views import (
     OrganisationViewSet,
     ProgrammeViewSet,
 )
-from public.api import ReportViewSet
 
 router = DefaultRouter()
 # Public, read-only: anyone may read these; nothing on them is pending or ticket-level.

@@ -7,8 +7,8 @@ from django.http import HttpResponse
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
 
-from films.views_staff import after_sign_in
 from public import views as public_views
+from staff.film_views import after_sign_in
 
 # drf-spectacular's documentation pages start Swagger UI and Redoc with inline script and style (and Redoc
 # runs a worker from a blob): those two pages, and only they, are allowed that, still from this site alone.
@@ -36,10 +36,10 @@ urlpatterns += i18n_patterns(
     path("", public_views.home, name="home"),
     path("accounts/after-sign-in/", after_sign_in, name="after-sign-in"),
     path("accounts/", include("django.contrib.auth.urls")),
-    path("films/", include("films.urls")),
-    path("funding/", include("funding.urls")),
+    path("films/", include("public.film_urls")),
+    path("funding/", include("public.report_urls")),
     path("boxoffice/", include("boxoffice.urls")),
-    path("staff/", include("config.staff_urls")),
+    path("staff/", include("staff.urls")),
     path("", include("public.urls")),
     prefix_default_language=True,
 )

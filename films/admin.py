@@ -5,7 +5,7 @@ from django.contrib.auth.models import Group
 
 from .admin_audit import AuditedAdmin, ReadOnlyAdmin, ReadOnlyInline, picture
 from .audit import Actor, record_change
-from .choices import Door
+from .choices import AuditAction, Door
 from .models import AuditEvent, Film, FilmStatusChange, Organisation, OrganisationAlias, Region
 from .signals import film_figures_changed
 
@@ -15,13 +15,6 @@ class StatusChangeInline(ReadOnlyInline, admin.TabularInline):
 
     model = FilmStatusChange
     fields = ["changed_on", "previous_status", "status", "reason", "recorded_by"]
-
-
-def _grant_inline():
-    # Grants live in the funding app; it supplies the inline so films does not import funding at load time.
-    from funding.admin import GrantInline
-
-    return GrantInline
 
 
 @admin.register(Film)
@@ -38,8 +31,8 @@ class FilmAdmin(AuditedAdmin, admin.ModelAdmin):
     filter_horizontal = ["genres", "languages", "countries"]
     readonly_fields = ["code", "status", "release_date"]
 
-    def get_inlines(self, request, obj):
-        return [StatusChangeInline, _grant_inline()]
+    # The film's grants are shown below it by funding's admin (funding/admin.py): films does not know funding.
+    inlines = [StatusChangeInline]
 
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
@@ -95,7 +88,7 @@ class AuditedUserAdmin(AuditedAdmin, UserAdmin):
         response = super().user_change_password(request, id, form_url)
         if request.method == "POST" and response.status_code == 302:
             user = User.objects.get(pk=id)
-            record_change(actor=Actor(door=Door.ADMIN, user=request.user), action="password", instance=user,
+            record_change(actor=Actor(door=Door.ADMIN, user=request.user), action=AuditAction.PASSWORD, instance=user,
                           before={"password": "(previous)"}, after={"password": "(changed in the admin)"})
         return response
 

@@ -18,7 +18,7 @@ from django.contrib import admin
 from django.db import models, transaction
 
 from .audit import Actor, record_change, snapshot
-from .choices import Door
+from .choices import AuditAction, Door
 
 
 def _actor(request) -> Actor:
@@ -88,7 +88,7 @@ class AuditedAdmin:
         # After the many-to-many fields and inlines are saved, so that the event shows them too.
         super().save_related(request, form, formsets, change)
         obj = form.instance
-        record_change(actor=_actor(request), action="update" if change else "create", instance=obj,
+        record_change(actor=_actor(request), action=AuditAction.UPDATE if change else AuditAction.CREATE, instance=obj,
                       before=getattr(obj, "_admin_audit_before", None), after=picture(obj))
 
     def save_formset(self, request, form, formset, change):
@@ -100,18 +100,18 @@ class AuditedAdmin:
         super().save_formset(request, form, formset, change)
         actor = _actor(request)
         for obj in formset.new_objects:
-            record_change(actor=actor, action="create", instance=obj, before=None, after=picture(obj))
+            record_change(actor=actor, action=AuditAction.CREATE, instance=obj, before=None, after=picture(obj))
         for obj, _fields in formset.changed_objects:
-            record_change(actor=actor, action="update", instance=obj, before=before[id(obj)][1],
+            record_change(actor=actor, action=AuditAction.UPDATE, instance=obj, before=before[id(obj)][1],
                           after=picture(obj))
         for obj in formset.deleted_objects:
             pk, was = before[id(obj)]
-            record_change(actor=actor, action="delete", instance=obj, before=was, after=None, object_id=pk)
+            record_change(actor=actor, action=AuditAction.DELETE, instance=obj, before=was, after=None, object_id=pk)
 
     def delete_model(self, request, obj):
         pk, before = str(obj.pk), picture(obj)
         super().delete_model(request, obj)
-        record_change(actor=_actor(request), action="delete", instance=obj, before=before, after=None,
+        record_change(actor=_actor(request), action=AuditAction.DELETE, instance=obj, before=before, after=None,
                       object_id=pk)
 
     def delete_queryset(self, request, queryset):

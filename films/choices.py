@@ -41,3 +41,29 @@ class RecomputeReason(models.TextChoices):
     REGISTER = "register", _("Register edit")
     SUMMARY_REPAIR = "summary_repair", _("Daily summaries repaired")
     OTHER = "other", _("Other")
+
+
+class RegisterOutcome(models.TextChoices):
+    """What a register load did with one row (films/importing.py): the words the commands print."""
+
+    CREATED = "created", pgettext_lazy("register outcome", "created")
+    UPDATED = "updated", pgettext_lazy("register outcome", "updated")
+    UNCHANGED = "unchanged", pgettext_lazy("register outcome", "unchanged")
+    REJECTED = "rejected", pgettext_lazy("register outcome", "rejected")
+
+
+class AuditAction(models.TextChoices):
+    """What an audit event records (films.models.AuditEvent.action): the stored words, as they always were."""
+
+    CREATE = "create", pgettext_lazy("audit action", "create")
+    UPDATE = "update", pgettext_lazy("audit action", "update")
+    DELETE = "delete", pgettext_lazy("audit action", "delete")
+    PROPOSE = "propose", pgettext_lazy("audit action", "propose")
+    APPROVE = "approve", pgettext_lazy("audit action", "approve")
+    REJECT = "reject", pgettext_lazy("audit action", "reject")
+    WITHDRAW = "withdraw", pgettext_lazy("audit action", "withdraw")
+    LINK = "link", pgettext_lazy("audit action", "link")
+    MERGE = "merge", pgettext_lazy("audit action", "merge")
+    PASSWORD = "password", pgettext_lazy("audit action", "password change")
+    OPERATOR_ADD = "operator-add", pgettext_lazy("audit action", "operator added")
+    OPERATOR_REMOVE = "operator-remove", pgettext_lazy("audit action", "operator removed")

@@ -1,7 +1,13 @@
-"""The per-row report every register load gives (registers.md: like the ticket-sales batch report)."""
+"""The one mechanism every register load runs (films, cinemas, grants), and the per-row report it gives
+(registers.md: like the ticket-sales batch report)."""
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+
+from django.db import transaction
+
+from .choices import RegisterOutcome
 
 
 class RowError(Exception):  # noqa: N818
@@ -17,7 +23,7 @@ class RowError(Exception):  # noqa: N818
 class RowOutcome:
     line: int
     key: str
-    outcome: str  # created, updated, unchanged, rejected
+    outcome: str  # a RegisterOutcome
     field: str = ""
     reason: str = ""
 
@@ -29,6 +35,14 @@ class RegisterImportReport:
     warnings: list[str] = field(default_factory=list)
     position_label: str = "line"  # "index" for JSON
 
+    @classmethod
+    def of_table(cls, register: str, table) -> RegisterImportReport:
+        """The report of a CSV register: a warning names the columns the register does not read."""
+        report = cls(register)
+        if table.unknown_columns:
+            report.warnings.append(f"ignored unknown column(s): {', '.join(table.unknown_columns)}")
+        return report
+
     def add(self, line, key, outcome, field_name="", reason=""):
         self.rows.append(RowOutcome(line, key, outcome, field_name, reason))
 
@@ -38,10 +52,10 @@ class RegisterImportReport:
     def summary(self) -> dict:
         return {
             "register": self.register,
-            **{o: self.count(o) for o in ("created", "updated", "unchanged", "rejected")},
+            **{o.value: self.count(o) for o in RegisterOutcome},
             "warnings": self.warnings,
             "problems": [{"line": r.line, "key": r.key, "field": r.field, "reason": r.reason}
-                         for r in self.rows if r.outcome == "rejected"],
+                         for r in self.rows if r.outcome == RegisterOutcome.REJECTED],
         }
 
     def human(self) -> str:
@@ -56,3 +70,22 @@ class RegisterImportReport:
         if len(s["problems"]) > 50:
             lines.append(f"  … and {len(s['problems']) - 50} more (use --json for all)")
         return "\n".join(lines)
+
+
+def load_register(report: RegisterImportReport, rows: Iterable[tuple[int, object]],
+                  load_row: Callable[[int, object], str], *, key_of: Callable[[object], object],
+                  reword: Callable[[str, str], tuple[str, str]] | None = None) -> RegisterImportReport:
+    """Load a register's rows, all in one transaction: `load_row(position, row)` checks and saves one row
+    (in its own savepoint) and returns its RegisterOutcome; a RowError it raises rejects that row alone,
+    with the error's field and reason (put in the file's words by `reword`), and undoes what it wrote."""
+    with transaction.atomic():
+        for position, row in rows:
+            key = key_of(row)
+            try:
+                with transaction.atomic():
+                    outcome = load_row(position, row)
+                report.add(position, key, outcome)
+            except RowError as exc:
+                field_name, reason = reword(exc.field, exc.reason) if reword else (exc.field, exc.reason)
+                report.add(position, str(key), RegisterOutcome.REJECTED, field_name, reason)
+    return report

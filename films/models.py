@@ -7,7 +7,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import get_language
 
-from .choices import Door, FilmKind, FilmStatus, RecomputeReason
+from .choices import AuditAction, Door, FilmKind, FilmStatus, RecomputeReason
 
 
 class HomeRegionManager(models.Manager):
@@ -207,7 +207,7 @@ class AuditEvent(models.Model):
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT)
     actor_label = models.CharField(max_length=150, blank=True, help_text="Who, when no user: a command or a token")
     door = models.CharField(max_length=10, choices=Door.choices)
-    action = models.CharField(max_length=20)  # create, update, delete, approve, merge, link, …
+    action = models.CharField(max_length=20, choices=AuditAction.choices)
     object_type = models.CharField(max_length=50, db_index=True)
     object_id = models.CharField(max_length=100, db_index=True)
     object_repr = models.CharField(max_length=300, blank=True)
@@ -254,7 +254,7 @@ class RecomputeRequest(models.Model):
 
 
 class CacheEpoch(models.Model):
-    """One row: a number in every public cache key (config/caching.py), raised when a cache-version bump could
+    """One row: a number in every public cache key (public/caching.py), raised when a cache-version bump could
     not reach the cache, so that what was cached before the outage is never served after it."""
 
     value = models.BigIntegerField(default=0)

@@ -12,8 +12,8 @@ from django.db.models.signals import post_save
 from django.utils import timezone
 
 from .audit import Actor, record_change, record_changes, snapshot
-from .choices import FilmKind, FilmStatus
-from .importing import RegisterImportReport, RowError
+from .choices import AuditAction, FilmKind, FilmStatus, RegisterOutcome
+from .importing import RegisterImportReport, RowError, load_register
 from .models import Country, Film, FilmStatusChange, Genre, Language, Organisation, OrganisationAlias
 from .signals import films_registered
 from .tabular import read_csv, split_list
@@ -49,7 +49,7 @@ def get_or_create_organisation(*, identifier: str = "", name: str, actor: Actor)
     org = find_organisation(identifier=identifier, name=name)
     if org is None:
         org = Organisation.objects.create(identifier=identifier or None, name=name)
-        record_change(actor=actor, action="create", instance=org, before=None, after=snapshot(org))
+        record_change(actor=actor, action=AuditAction.CREATE, instance=org, before=None, after=snapshot(org))
     elif name and name.lower() != org.name.lower():
         OrganisationAlias.objects.get_or_create(organisation=org, name=name, identifier=identifier)
     return org
@@ -72,7 +72,7 @@ def merge_organisations(*, keep: Organisation, merge: Organisation, actor: Actor
     merge.identifier = None  # free the unique identifier; it lives on as an alias of `keep`
     merge.merged_into = keep
     merge.save(update_fields=["identifier", "merged_into"])
-    record_change(actor=actor, action="merge", instance=merge, before=before,
+    record_change(actor=actor, action=AuditAction.MERGE, instance=merge, before=before,
                   after={**snapshot(merge), "merged_identifier": old_identifier})
     return keep
 
@@ -198,13 +198,13 @@ def upsert_film(*, data: dict, actor: Actor, status_reason: str = "") -> tuple[F
     _set_tags(film, Country, "countries", data.get("countries", []))
     after = _film_picture(film)
     if created:
-        record_change(actor=actor, action="create", instance=film, before=None, after=after)
+        record_change(actor=actor, action=AuditAction.CREATE, instance=film, before=None, after=after)
         transaction.on_commit(partial(films_registered.send, sender=Film, codes=[film.code]))
-        return film, "created"
+        return film, RegisterOutcome.CREATED
     if before == after:
-        return film, "unchanged"
-    record_change(actor=actor, action="update", instance=film, before=before, after=after)
-    return film, "updated"
+        return film, RegisterOutcome.UNCHANGED
+    record_change(actor=actor, action=AuditAction.UPDATE, instance=film, before=before, after=after)
+    return film, RegisterOutcome.UPDATED
 
 
 def _check_not_before_history(film: Film, since: datetime.date | None, *, exclude_latest: bool = False):
@@ -251,7 +251,7 @@ def change_film_status(*, film: Film, status: str, actor: Actor, reason: str = "
     film.status = status
     film.save(update_fields=["status", "updated_at"])
     if audit:
-        record_change(actor=actor, action="update", instance=film, before=before, after=snapshot(film))
+        record_change(actor=actor, action=AuditAction.UPDATE, instance=film, before=before, after=snapshot(film))
     return change
 
 
@@ -294,7 +294,7 @@ def mark_released_by_sales(*, first_screening_days: dict[int, datetime.date], ac
             audit.append((film, before, after))
     Film.objects.bulk_update(changed, ["release_date", "status", "updated_at"], batch_size=500)
     FilmStatusChange.objects.bulk_create(status_changes, batch_size=500)
-    record_changes(actor=actor, action="update", changes=audit)
+    record_changes(actor=actor, action=AuditAction.UPDATE, changes=audit)
     if changed:  # bulk writes send no post_save: one, for the receivers (the public cache's register version)
         post_save.send(sender=Film, instance=changed[0], created=False, update_fields=["status"], raw=False,
                        using="default")
@@ -304,21 +304,15 @@ def mark_released_by_sales(*, first_screening_days: dict[int, datetime.date], ac
 def import_films(*, stream: BinaryIO, actor: Actor) -> RegisterImportReport:
     """Load films.csv; good rows are saved, bad rows reported; loading the same file twice changes nothing."""
     table = read_csv(stream, required=["film_code", "title"], known=FILM_COLUMNS, what="films")
-    report = RegisterImportReport("films")
-    if table.unknown_columns:
-        report.warnings.append(f"ignored unknown column(s): {', '.join(table.unknown_columns)}")
     seen: dict[str, int] = {}
-    with transaction.atomic():
-        for line, row in table.rows:
-            key = row.get("film_code", "")
-            try:
-                if key in seen:
-                    raise RowError("film_code", f"already given on line {seen[key]} of this file")
-                data = parse_film_row(row)
-                seen[key] = line
-                with transaction.atomic():
-                    _, outcome = upsert_film(data=data, actor=actor)
-                report.add(line, key, outcome)
-            except RowError as exc:
-                report.add(line, key, "rejected", exc.field, exc.reason)
-    return report
+
+    def load_row(line: int, row: dict) -> str:
+        key = row.get("film_code", "")
+        if key in seen:
+            raise RowError("film_code", f"already given on line {seen[key]} of this file")
+        data = parse_film_row(row)
+        seen[key] = line
+        return upsert_film(data=data, actor=actor)[1]
+
+    return load_register(RegisterImportReport.of_table("films", table), table.rows, load_row,
+                         key_of=lambda row: row.get("film_code", ""))

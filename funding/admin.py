@@ -1,6 +1,8 @@
 from django.contrib import admin
 
+from films.admin import FilmAdmin
 from films.admin_audit import AuditedAdmin, ReadOnlyAdmin, ReadOnlyInline
+from films.models import Film
 
 from .models import Disbursement, FilmMetrics, Grant, GrantChange, Programme
 
@@ -11,6 +13,17 @@ class GrantInline(ReadOnlyInline, admin.TabularInline):
     model = Grant
     fields = ["identifier", "title", "currency", "amount_awarded", "award_date", "funder", "recipient", "published"]
     show_change_link = True
+
+
+class FilmWithGrantsAdmin(FilmAdmin):
+    """The films admin (films/admin.py) with the film's grants below its status history: funding adds
+    them here, so films, the bottom layer, never imports funding."""
+
+    inlines = [*FilmAdmin.inlines, GrantInline]
+
+
+admin.site.unregister(Film)
+admin.site.register(Film, FilmWithGrantsAdmin)
 
 
 class DisbursementInline(ReadOnlyInline, admin.TabularInline):

@@ -97,7 +97,7 @@ class GrantChange(models.Model):
     # The proposed grant in 360Giving terms, as import_grants reads it; approval applies it with upsert_grant.
     proposed = models.JSONField(encoder=ExactJSONEncoder, decoder=ExactJSONDecoder)
     status = models.CharField(max_length=12, choices=ChangeStatus.choices, default=ChangeStatus.PENDING)
-    door = models.CharField(max_length=10)
+    door = models.CharField(max_length=10, choices=Door.choices)
     proposed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
                                     related_name="grant_changes_proposed")
     proposed_by_label = models.CharField(max_length=150, blank=True)

@@ -13,7 +13,7 @@ from decimal import Decimal
 from django.db import transaction
 from django.utils import timezone
 
-from boxoffice.models import ImportBatch
+from boxoffice.recompute_stamps import stamp_recompute_finished
 from films.models import Film, RecomputeRequest
 from films.outbox import claim_pending, pending_film_ids
 
@@ -39,9 +39,7 @@ def drain_recompute_outbox(*, limit: int = 200, rounds: int = 50) -> int:
                 recompute_film_metrics(film_ids[i:i + CHUNK])
             now = timezone.now()
             batch_ids = [r.batch_id for r in requests if r.batch_id is not None]
-            if batch_ids:
-                ImportBatch.objects.filter(pk__in=batch_ids, recompute_finished_at__isnull=True).update(
-                    recompute_finished_at=now)
+            stamp_recompute_finished(batch_ids, at=now)
             RecomputeRequest.objects.filter(pk__in=[r.pk for r in requests]).update(done_at=now)
             done += len(requests)
         if len(requests) < limit:

@@ -14,8 +14,8 @@ from django.utils.translation import gettext
 
 from films import limits
 from films.audit import Actor, jsonable, record_change, snapshot
-from films.choices import RecomputeReason
-from films.importing import RegisterImportReport, RowError
+from films.choices import AuditAction, RecomputeReason, RegisterOutcome
+from films.importing import RegisterImportReport, RowError, load_register
 from films.models import Film
 from films.outbox import request_recompute
 from films.services import get_or_create_organisation
@@ -318,13 +318,13 @@ def upsert_grant(*, data: dict, actor: Actor, published: bool = True) -> tuple[G
     grant.refresh_from_db()
     after = _grant_picture(grant)
     if before is None:
-        outcome = "created"
-        record_change(actor=actor, action="create", instance=grant, before=None, after=after)
+        outcome = RegisterOutcome.CREATED
+        record_change(actor=actor, action=AuditAction.CREATE, instance=grant, before=None, after=after)
     elif before == after:
-        return grant, "unchanged"
+        return grant, RegisterOutcome.UNCHANGED
     else:
-        outcome = "updated"
-        record_change(actor=actor, action="update", instance=grant, before=before, after=after)
+        outcome = RegisterOutcome.UPDATED
+        record_change(actor=actor, action=AuditAction.UPDATE, instance=grant, before=before, after=after)
     queue_metrics_recompute({old_film_id, grant.film_id}, detail=f"grant {grant.identifier} {outcome}")
     return grant, outcome
 
@@ -392,37 +392,39 @@ def import_grants(*, stream: BinaryIO, actor: Actor, published: bool = True,
     rows, warnings, position_label = read_grants(stream)
     report = RegisterImportReport("grants", warnings=warnings, position_label=position_label)
     seen: dict[str, int] = {}
-    with transaction.atomic():
-        for position, grant in rows:
-            key = grant.get("id", "") if isinstance(grant, dict) else getattr(grant, "key", "")
+
+    def load_row(position: int, grant) -> str:
+        key = key_of(grant)
+        if isinstance(grant, RowError):
+            raise grant
+        if key and key in seen:
+            raise RowError("id", f"grant {key} already given at {seen[key]} in this file")
+        data = clean_grant(grant)
+        seen[key] = position
+        if review:
             try:
-                if isinstance(grant, RowError):
-                    raise grant
-                if key and key in seen:
-                    raise RowError("id", f"grant {key} already given at {seen[key]} in this file")
-                data = clean_grant(grant)
-                seen[key] = position
-                with transaction.atomic():
-                    if review:
-                        try:
-                            g, change, outcome = propose_grant(data=data, actor=actor)
-                        except ValidationError as exc:
-                            raise RowError("id", " ".join(exc.messages)) from None
-                    else:
-                        g, outcome = upsert_grant(data=data, actor=actor, published=published)
-                report.add(position, key, outcome)
-                report.warnings.extend(f"grant {key}: {w}" for w in data["warnings"])
-                if review and change is not None and outcome != "unchanged":
-                    report.warnings.append(f"grant {key} awaits approval by another grant officer")
-                if g.film_id is None:
-                    why = f"film {g.film_code} is not registered" if g.film_code else "it names no film"
-                    report.warnings.append(f"grant {key} stored as unlinked: {why}")
-            except RowError as exc:
-                field, reason = exc.field, exc.reason
-                if position_label == "line":  # a CSV: its columns' names, not the JSON paths they became
-                    field, reason = in_column_words(field), in_column_words(reason)
-                report.add(position, str(key), "rejected", field, reason)
-    return report
+                g, change, outcome = propose_grant(data=data, actor=actor)
+            except ValidationError as exc:
+                raise RowError("id", " ".join(exc.messages)) from None
+        else:
+            g, outcome = upsert_grant(data=data, actor=actor, published=published)
+        report.warnings.extend(f"grant {key}: {w}" for w in data["warnings"])
+        if review and change is not None and outcome != RegisterOutcome.UNCHANGED:
+            report.warnings.append(f"grant {key} awaits approval by another grant officer")
+        if g.film_id is None:
+            why = f"film {g.film_code} is not registered" if g.film_code else "it names no film"
+            report.warnings.append(f"grant {key} stored as unlinked: {why}")
+        return outcome
+
+    def key_of(grant):
+        return grant.get("id", "") if isinstance(grant, dict) else getattr(grant, "key", "")
+
+    def in_the_files_words(field: str, reason: str) -> tuple[str, str]:
+        if position_label == "line":  # a CSV: its columns' names, not the JSON paths they became
+            return in_column_words(field), in_column_words(reason)
+        return field, reason
+
+    return load_register(report, rows, load_row, key_of=key_of, reword=in_the_files_words)
 
 
 @transaction.atomic
@@ -436,7 +438,7 @@ def link_grant(*, grant: Grant, film: Film, actor: Actor) -> Grant:
     grant.film = film
     grant.film_code = film.code
     grant.save(update_fields=["film", "film_code", "updated_at"])
-    record_change(actor=actor, action="link", instance=grant, before=before, after=_grant_picture(grant))
+    record_change(actor=actor, action=AuditAction.LINK, instance=grant, before=before, after=_grant_picture(grant))
     queue_metrics_recompute({old, film.pk}, detail=f"grant {grant.identifier} linked")
     return grant
 
@@ -466,7 +468,7 @@ def _would_change(*, data: dict, actor: Actor) -> bool:
             raise _DryRun
     except _DryRun:
         pass
-    return result["outcome"] != "unchanged"
+    return result["outcome"] != RegisterOutcome.UNCHANGED
 
 
 def _user_of(actor: Actor):
@@ -498,22 +500,22 @@ def propose_grant(*, data: dict, actor: Actor) -> tuple[Grant, GrantChange | Non
     _check_no_pending_change_by_another(pending, actor)
     if grant is None or not grant.published:
         grant, outcome = upsert_grant(data=data, actor=actor, published=False)
-        if outcome == "unchanged" and pending is not None:
+        if outcome == RegisterOutcome.UNCHANGED and pending is not None:
             return grant, pending, outcome
         is_new = True
     else:
         if not _would_change(data=data, actor=actor):
-            return grant, None, "unchanged"
+            return grant, None, RegisterOutcome.UNCHANGED
         if pending is not None and exactjson.dumps(pending.proposed) == exactjson.dumps(data["source"]):
-            return grant, pending, "unchanged"
-        outcome, is_new = "updated", False
+            return grant, pending, RegisterOutcome.UNCHANGED
+        outcome, is_new = RegisterOutcome.UPDATED, False
     if pending is not None:
         pending.status = ChangeStatus.SUPERSEDED
         pending.save(update_fields=["status"])
     change = GrantChange.objects.create(grant=grant, is_new=is_new, proposed=copy.deepcopy(data["source"]),
                                         door=actor.door, proposed_by=_user_of(actor),
                                         proposed_by_label=actor.display)
-    record_change(actor=actor, action="propose", instance=grant, before=_grant_picture(grant),
+    record_change(actor=actor, action=AuditAction.PROPOSE, instance=grant, before=_grant_picture(grant),
                   after={"change": change.pk, "proposed": jsonable(data["source"])})
     return grant, change, outcome
 
@@ -531,7 +533,7 @@ def approve_grant_change(*, change: GrantChange, actor: Actor) -> Grant:
         grant.published = True
         grant.save(update_fields=["published", "updated_at"])
     _close(change, actor, ChangeStatus.APPROVED, "")
-    record_change(actor=actor, action="approve", instance=grant, before=before,
+    record_change(actor=actor, action=AuditAction.APPROVE, instance=grant, before=before,
                   after={**_grant_picture(grant), "change": change.pk})
     queue_metrics_recompute({grant.film_id}, detail=f"grant {grant.identifier} change approved")
     return grant
@@ -543,7 +545,7 @@ def reject_grant_change(*, change: GrantChange, actor: Actor, note: str = "") ->
     change = GrantChange.objects.select_for_update().select_related("grant").get(pk=change.pk)
     _check_reviewer(change, actor)
     _close(change, actor, ChangeStatus.REJECTED, note)
-    record_change(actor=actor, action="reject", instance=change.grant, before={"change": change.pk},
+    record_change(actor=actor, action=AuditAction.REJECT, instance=change.grant, before={"change": change.pk},
                   after={"change": change.pk, "status": change.status, "note": note})
     return change
 
@@ -665,7 +667,7 @@ def propose_withdrawal(*, grant: Grant, actor: Actor, reason: str) -> GrantChang
     change = GrantChange.objects.create(grant=grant, withdraw=True, proposed=approved_version(grant),
                                         door=actor.door, proposed_by=_user_of(actor),
                                         proposed_by_label=actor.display, withdraw_reason=reason.strip()[:500])
-    record_change(actor=actor, action="propose", instance=grant, before=_grant_picture(grant),
+    record_change(actor=actor, action=AuditAction.PROPOSE, instance=grant, before=_grant_picture(grant),
                   after={"change": change.pk, "withdraw": True, "published": False, "reason": reason[:500]})
     return change
 
@@ -676,7 +678,7 @@ def _withdraw(change: GrantChange, actor: Actor) -> Grant:
     grant.published = False
     grant.save(update_fields=["published", "updated_at"])
     _close(change, actor, ChangeStatus.APPROVED, "")
-    record_change(actor=actor, action="withdraw", instance=grant, before=before,
+    record_change(actor=actor, action=AuditAction.WITHDRAW, instance=grant, before=before,
                   after={**_grant_picture(grant), "change": change.pk})
     queue_metrics_recompute({grant.film_id})
     return grant

@@ -1,8 +1,7 @@
 """Celery tasks of the funding app: thin shells over services, idempotent and safe to retry."""
 from celery import shared_task
-from django.utils import timezone
 
-from boxoffice.models import ImportBatch
+from boxoffice.recompute_stamps import stamp_recompute_finished
 
 from .metrics import recompute_all_metrics, recompute_film_metrics
 from .recompute import drain_recompute_outbox, verify_film_metrics
@@ -21,8 +20,7 @@ def recompute_film_metrics_task(self, film_ids: list[int], batch_id: int | None 
     queued before an upgrade still run."""
     recompute_film_metrics(film_ids)
     if batch_id is not None:
-        ImportBatch.objects.filter(pk=batch_id, recompute_finished_at__isnull=True).update(
-            recompute_finished_at=timezone.now())
+        stamp_recompute_finished([batch_id])
     return len(film_ids)
 
 

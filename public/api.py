@@ -6,19 +6,19 @@ from rest_framework.decorators import action
 from rest_framework.exceptions import ValidationError
 from rest_framework.throttling import AnonRateThrottle
 
-from config.public_api import CachedReadMixin
-from config.strict_query import API_PARAMS, BadQuery, unknown_parameters
 from films.filtersets import MAX_ID
 from funding.api.serializers import AsOfSerializer, FundedVsReleasedSerializer
-from funding.views import report_filters as _report_filters
 
 from . import market_view
+from .api_base import CachedReadMixin
+from .report_views import report_filters as _report_filters
 from .reports import (
     box_office_by_year_report,
     delivery_report_rows,
     funded_vs_released_report,
     funding_by_year_report,
 )
+from .strict_query import API_PARAMS, BadQuery, unknown_parameters
 
 ID = {"type": "integer", "minimum": 0, "maximum": MAX_ID}
 

@@ -17,19 +17,19 @@ from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 from rest_framework.utils.encoders import JSONEncoder
 
-from boxoffice.api.views import CinemaViewSet, RegionViewSet
 from films import downloads
 from funding import exactjson, market
-from funding.api.views import (
+from funding.exports import grants_package
+from funding.selectors import metrics_as_of
+
+from . import flat
+from .api_cinemas import CinemaViewSet, RegionViewSet
+from .api_registers import (
     FilmMetricsViewSet,
     FunderViewSet,
     OrganisationViewSet,
     ProgrammeViewSet,
 )
-from funding.exports import grants_package
-from funding.selectors import metrics_as_of
-
-from . import flat
 from .reports import REPORTS
 
 

@@ -1,4 +1,4 @@
-"""Bump the public cache versions after any change to what public pages show (config/caching.py).
+"""Bump the public cache versions after any change to what public pages show (public/caching.py).
 
 A register edit makes everything stale. Metrics are recomputed by Celery after sales and after grant
 changes; that save makes stale the recomputed film's own pages and every page that aggregates films, but
@@ -10,7 +10,7 @@ commit, so a reader never caches the state before it.
 from django.db import transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
 
-from config.caching import bump_film_figures, bump_version
+from .caching import bump_film_figures, bump_version
 
 UID = "public-cache-bump"
 

@@ -17,8 +17,6 @@ from django.utils.translation import gettext as _
 
 from boxoffice.filtersets import CinemaFilterSet
 from boxoffice.selectors import cinema_films, public_cinemas, public_regions
-from config.caching import cached_public
-from config.strict_query import BadQuery, check_parameters, sort_queryset, sort_rows, validated
 from films.filtersets import OrganisationFilterSet
 from films.models import Film
 from funding.filtersets import GrantFilterSet, ProgrammeFilterSet
@@ -36,8 +34,10 @@ from funding.selectors import (
 from public.templatetags.public import usd_rate_applies
 
 from . import flat, market_view, opendata
+from .caching import cached_public
 from .dictionary import TYPE_NAMES, columns_of, dictionary_rows
 from .reports import REPORTS, box_office_by_year_report, funded_vs_released_report, funding_by_year_report
+from .strict_query import BadQuery, check_parameters, sort_queryset, sort_rows, validated
 
 PAGE_SIZE = 50
 NO_FILTERS: frozenset = frozenset()

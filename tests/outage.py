@@ -36,7 +36,7 @@ def outage(kind: str):
 
 def redis_cache(url: str) -> dict:
     """CACHES for the production cache backend at this URL, with the production timeouts."""
-    return {"default": {"BACKEND": "config.cache_backends.ResilientRedisCache", "LOCATION": url,
+    return {"default": {"BACKEND": "films.cache_backends.ResilientRedisCache", "LOCATION": url,
                         "OPTIONS": {"socket_connect_timeout": settings.REDIS_TIMEOUT,
                                     "socket_timeout": settings.REDIS_TIMEOUT}}}
 

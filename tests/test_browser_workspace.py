@@ -157,7 +157,7 @@ def test_an_auditor_exports_the_anomalies_page_by_page(browser, live_server, exa
     import io
 
     from boxoffice.tests.helpers import as_csv, sale, send
-    from funding.views_staff import REPORT_PAGE_ROWS
+    from staff.views import REPORT_PAGE_ROWS
 
     _load_registers(examples_dir)
     n = REPORT_PAGE_ROWS + 20

@@ -6,7 +6,7 @@ from django.core.cache import cache
 
 from conftest import run_command
 
-DEAD_REDIS = {"default": {"BACKEND": "config.cache_backends.ResilientRedisCache",
+DEAD_REDIS = {"default": {"BACKEND": "films.cache_backends.ResilientRedisCache",
                           "LOCATION": "redis://127.0.0.1:1/0",  # nothing listens on port 1
                           "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1}}}
 

@@ -142,7 +142,7 @@ def test_a_kyrgyz_deployment_end_to_end(tmp_path, client, django_capture_on_comm
         assert item["home_currency"] == "KGS" and item["awarded_home"] == "5000000.00"
         assert "awarded_kzt" not in item
         # Auditors' report columns follow the currency too.
-        from funding.auditor import return_on_funding_table
+        from staff.auditor import return_on_funding_table
 
         table = return_on_funding_table({})
         assert "awarded_kgs" in [c.key for c in table.columns]
@@ -153,6 +153,6 @@ def test_a_kyrgyz_deployment_end_to_end(tmp_path, client, django_capture_on_comm
 def test_in_kazakhstan_the_old_names_keep_working(client, examples_loaded):
     item = client.get("/api/v1/film-metrics/").json()["results"][0]
     assert item["home_currency"] == "KZT" and item["awarded_kzt"] == item["awarded_home"]
-    from funding.auditor import stalled_projects_table
+    from staff.auditor import stalled_projects_table
 
     assert "awarded_kzt" in [c.key for c in stalled_projects_table({}).columns]

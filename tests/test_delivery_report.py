@@ -14,10 +14,19 @@ from django.core.cache import cache
 from django.utils import timezone
 
 from conftest import run_command
-from films.models import Film, FilmStatusChange, Organisation
+from films.models import Film
+from funding.choices import DisbursementKind
 from funding.metrics import recompute_film_metrics
-from funding.models import Disbursement, Grant, Programme
+from funding.models import Grant
 
+from .factories import (
+    DisbursementFactory,
+    FilmFactory,
+    FilmStatusChangeFactory,
+    GrantFactory,
+    OrganisationFactory,
+    ProgrammeFactory,
+)
 from .public_helpers import no_throttle  # noqa: F401
 
 pytestmark = pytest.mark.usefixtures("no_throttle")
@@ -35,35 +44,31 @@ def scenario(db):
 def build_scenario():
     """Eight films, each chosen for one rule of the report; dates relative to today."""
     cache.clear()
-    fund = Organisation.objects.create(identifier="KZ-BIN-000000000001", name="Film Fund")
-    other = Organisation.objects.create(identifier="KZ-BIN-000000000002", name="Other Fund")
-    studio = Organisation.objects.create(identifier="KZ-BIN-000000000010", name="Late Studio")
-    studio2 = Organisation.objects.create(identifier="KZ-BIN-000000000011", name="Punctual Studio")
-    features = Programme.objects.create(funder=fund, title="Features")
+    fund = OrganisationFactory(identifier="KZ-BIN-000000000001", name="Film Fund")
+    other = OrganisationFactory(identifier="KZ-BIN-000000000002", name="Other Fund")
+    studio = OrganisationFactory(identifier="KZ-BIN-000000000010", name="Late Studio")
+    studio2 = OrganisationFactory(identifier="KZ-BIN-000000000011", name="Punctual Studio")
+    features = ProgrammeFactory(funder=fund, title="Features")
     n = 0
 
     def film(code, status, *, planned=None, released=None, since=None):
-        f = Film.objects.create(code=code, title=f"Title {code}", status=status, planned_release=planned,
-                                release_date=released)
+        f = FilmFactory(code=code, status=status, planned_release=planned, release_date=released)
         if since is not None:
-            FilmStatusChange.objects.create(film=f, status=status, previous_status="development",
-                                            changed_on=since)
+            FilmStatusChangeFactory(film=f, changed_on=since)
         return f
 
     def grant(f, amount, *, funder=fund, recipient=studio, currency="KZT", published=True, planned_end=None,
               programme=features, paid=(), recovered=()):
         nonlocal n
         n += 1
-        g = Grant.objects.create(identifier=f"360G-T-{n:03d}", title=f"Grant {n}", currency=currency,
-                                 amount_awarded=Decimal(amount), award_date=datetime.date(2020, 1, 1),
-                                 funder=funder, recipient=recipient, programme=programme, film=f,
-                                 film_code=f.code if f else "", published=published, planned_end=planned_end)
+        g = GrantFactory(identifier=f"360G-T-{n:03d}", title=f"Grant {n}", currency=currency,
+                         amount_awarded=Decimal(amount), funder=funder, recipient=recipient, programme=programme,
+                         film=f, published=published, planned_end=planned_end)
         for i, a in enumerate(paid):
-            Disbursement.objects.create(grant=g, amount=Decimal(a), currency=currency, date=days_ago(900 - i),
-                                        identifier=f"p{n}-{i}")
+            DisbursementFactory(grant=g, amount=Decimal(a), date=days_ago(900 - i), identifier=f"p{n}-{i}")
         for i, a in enumerate(recovered):
-            Disbursement.objects.create(grant=g, kind="recovery", amount=Decimal(a), currency=currency,
-                                        date=days_ago(50 - i), identifier=f"r{n}-{i}")
+            DisbursementFactory(grant=g, kind=DisbursementKind.RECOVERY, amount=Decimal(a), date=days_ago(50 - i),
+                                identifier=f"r{n}-{i}")
         return g
 
     over = film("D-OVER", "production", planned=days_ago(1975), since=days_ago(100))

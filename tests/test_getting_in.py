@@ -9,7 +9,7 @@ from django.test import Client, override_settings
 
 from boxoffice.models import Cinema
 from conftest import make_user, run_command
-from films.demo.accounts import DEMO_ACCOUNTS, DEMO_PASSWORD
+from demo.accounts import DEMO_ACCOUNTS, DEMO_PASSWORD
 
 NAV = re.compile(r"<nav\b[^>]*>(.*?)</nav>", re.S)
 HREF = re.compile(r'href="([^"#]+)')

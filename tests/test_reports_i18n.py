@@ -14,10 +14,10 @@ from boxoffice.choices import AnomalyKind, BatchSource, BatchStatus, Outcome
 from boxoffice.tests.helpers import sale, send
 from films.choices import FilmStatus
 from films.models import Film
-from films.views_staff import audit_table
-from funding.auditor import COHORT, FUNDER, KIND, PROGRAMME, REGION, REPORTS
 from funding.models import FilmMetrics, Grant
 from funding.selectors import is_released
+from staff.auditor import COHORT, FUNDER, KIND, PROGRAMME, REGION, REPORTS
+from staff.film_views import audit_table
 
 LANGUAGES = ["kk", "ru"]
 # Real translations, so a missing or stale .mo fails here: report -> (its <h1>, one column heading) per language.

@@ -8,7 +8,7 @@ from rest_framework.exceptions import AuthenticationFailed
 from rest_framework.permissions import BasePermission
 from rest_framework.throttling import SimpleRateThrottle
 
-from config.cache_backends import failures_of
+from films.cache_backends import failures_of
 
 from ..models import CinemaApiToken
 from ..tokens import token_for_key

@@ -35,6 +35,8 @@ INSTALLED_APPS = [
     "funding",
     "boxoffice",
     "public",
+    "staff",
+    "demo",
     "csp",
 ]
 
@@ -52,8 +54,8 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
-    # A filter or sort a public page cannot read answers 400 with a message (config/strict_query.py).
-    "config.strict_query.BadQueryMiddleware",
+    # A filter or sort a public page cannot read answers 400 with a message (public/strict_query.py).
+    "public.strict_query.BadQueryMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     # Last, so that lockouts see the authenticated request (django-axes docs).
@@ -115,7 +117,7 @@ STATICFILES_DIRS = [BASE_DIR / "static"] if (BASE_DIR / "static").exists() else 
 MEDIA_ROOT = env("MEDIA_ROOT", default=str(BASE_DIR / "media"))
 
 LOGIN_URL = "/accounts/login/"
-# Staff land where their work is: the workspace, or an operator's sales batches (films.views_staff).
+# Staff land where their work is: the workspace, or an operator's sales batches (staff.film_views).
 LOGIN_REDIRECT_URL = "after-sign-in"
 
 # --- The tracker's own settings -------------------------------------------------------------
@@ -151,7 +153,7 @@ SALES_STALE_AFTER_SECONDS = env.int("SALES_STALE_AFTER_SECONDS", default=6 * 360
 
 # --- Public site and open data ---------------------------------------------------------------
 # Public pages and API answers are cached this long at most; any change to public figures bumps the
-# cache version sooner (config/caching.py). Browsers and proxies may keep them for PUBLIC_CACHE_MAX_AGE.
+# cache version sooner (public/caching.py). Browsers and proxies may keep them for PUBLIC_CACHE_MAX_AGE.
 PUBLIC_CACHE_SECONDS = env.int("PUBLIC_CACHE_SECONDS", default=600)
 PUBLIC_CACHE_MAX_AGE = env.int("PUBLIC_CACHE_MAX_AGE", default=60)
 # The US-dollar equivalents shown beside home-currency amounts use one dated rate, never today's: a reader
@@ -174,11 +176,11 @@ REDIS_URL = env("REDIS_URL", default="")
 # (films/outbox.py), which the beat job drains.
 REDIS_TIMEOUT = env.float("REDIS_TIMEOUT", default=0.5)
 # Shared by web and worker processes (the upload page's progress bar reads what the worker writes).
-# Redis when there is one; a Redis that goes away only makes pages slower (config/cache_backends.py).
-CACHES = {"default": {"BACKEND": "config.cache_backends.ResilientRedisCache", "LOCATION": REDIS_URL,
+# Redis when there is one; a Redis that goes away only makes pages slower (films/cache_backends.py).
+CACHES = {"default": {"BACKEND": "films.cache_backends.ResilientRedisCache", "LOCATION": REDIS_URL,
                       "OPTIONS": {"socket_connect_timeout": REDIS_TIMEOUT, "socket_timeout": REDIS_TIMEOUT}}
           if REDIS_URL else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
-# Every cache key of a public answer carries the cache epoch held in the database (config/caching.py);
+# Every cache key of a public answer carries the cache epoch held in the database (public/caching.py);
 # each process reads it again after this many seconds.
 PUBLIC_CACHE_EPOCH_SECONDS = env.float("PUBLIC_CACHE_EPOCH_SECONDS", default=2.0)
 CELERY_BROKER_URL = env("CELERY_BROKER_URL", default=REDIS_URL or "memory://localhost/")
@@ -234,8 +236,8 @@ CELERY_BEAT_SCHEDULE = {
 # --- DRF --------------------------------------------------------------------------------------
 REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
-    # django-filter's backend, also refusing parameters no filter reads (config/strict_query.py).
-    "DEFAULT_FILTER_BACKENDS": ["config.strict_query.StrictFilterBackend"],
+    # django-filter's backend, also refusing parameters no filter reads (public/strict_query.py).
+    "DEFAULT_FILTER_BACKENDS": ["public.strict_query.StrictFilterBackend"],
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.LimitOffsetPagination",
     "PAGE_SIZE": 50,
     "DEFAULT_AUTHENTICATION_CLASSES": [
@@ -259,7 +261,7 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "POSTPROCESSING_HOOKS": ["drf_spectacular.hooks.postprocess_schema_enums",
-                             "config.public_api.document_public_errors"],
+                             "public.api_base.document_public_errors"],
     "ENUM_NAME_OVERRIDES": {"FilmKindEnum": "films.choices.FilmKind", "FilmStatusEnum": "films.choices.FilmStatus"},
 }
 

@@ -129,7 +129,7 @@ def test_a_status_since_in_the_future_or_before_the_history_is_refused():
 def test_stalled_report_counts_days_since_the_real_status_date(client, auditor):
     from django.core.cache import cache
 
-    from funding.auditor import stalled_projects_table
+    from staff.auditor import stalled_projects_table
 
     cache.clear()  # pages cached by an earlier test go stale only on a commit, which tests never reach
     from funding.services import import_grants

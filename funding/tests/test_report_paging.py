@@ -9,7 +9,7 @@ from django.urls import reverse
 
 from boxoffice.models import Anomaly
 from boxoffice.tests.helpers import as_csv, sale, send
-from funding.views_staff import REPORT_PAGE_ROWS
+from staff.views import REPORT_PAGE_ROWS
 
 
 @pytest.fixture

@@ -10,9 +10,9 @@ import pytest
 from django.urls import reverse
 from openpyxl import load_workbook
 
-from funding.auditor import REPORTS
 from funding.models import FilmMetrics, Grant
 from funding.selectors import funded_vs_released
+from staff.auditor import REPORTS
 
 
 def _page_rows(response):

@@ -86,7 +86,7 @@ class PublicReadOnlyViewSet(CachedReadMixin, viewsets.ReadOnlyModelViewSet):
     # Any key text reaches the view, so a malformed one is a JSON 404 from DRF rather than Django's HTML page.
     lookup_value_regex = r"[^/]+"
     # True where one record's answer shows one film alone (its key is the film's code): recomputing other
-    # films' metrics then leaves it cached (config/caching.py).
+    # films' metrics then leaves it cached (public/caching.py).
     film_scoped = False
 
     def list(self, request, *args, **kwargs):

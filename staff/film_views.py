@@ -8,14 +8,13 @@ from django.db.models import Exists, OuterRef, Q
 from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.dateparse import parse_date
-from django.utils.translation import gettext, gettext_lazy, pgettext_lazy
+from django.utils.translation import gettext, gettext_lazy
 
-from .audit import Actor
-from .choices import Door
-from .forms import FilmForm, MergeForm, StatusChangeForm
-from .importing import RowError
-from .models import AuditEvent, Film, Organisation
-from .permissions import (
+from films.audit import Actor
+from films.choices import Door, RegisterOutcome
+from films.importing import RowError
+from films.models import AuditEvent, Film, Organisation
+from films.permissions import (
     can_edit_registers,
     can_read_workspace,
     can_see_sales_batches,
@@ -23,21 +22,17 @@ from .permissions import (
     register_editor,
     workspace_reader,
 )
-from .selectors import film_detail as select_film
-from .selectors import search_organisations
-from .services import change_film_status, merge_organisations, upsert_film
-from .tables import MOMENT, Column, Table, download
+from films.selectors import film_detail as select_film
+from films.selectors import search_organisations
+from films.services import change_film_status, merge_organisations, upsert_film
+from films.tables import MOMENT, Column, Table, download
+
+from .film_forms import FilmForm, MergeForm, StatusChangeForm
+
 
 # The register services answer with machine words (also printed by the commands); pages say them in words.
-OUTCOMES = {
-    "created": pgettext_lazy("register outcome", "created"),
-    "updated": pgettext_lazy("register outcome", "updated"),
-    "unchanged": pgettext_lazy("register outcome", "unchanged"),
-}
-
-
 def outcome_text(outcome: str) -> str:
-    return str(OUTCOMES.get(outcome, outcome))
+    return str(RegisterOutcome(outcome).label) if outcome in RegisterOutcome.values else outcome
 
 
 def page_actor(request) -> Actor:

@@ -5,15 +5,15 @@ from django.http import Http404
 from django.shortcuts import render
 
 from boxoffice.selectors import film_box_office_by_region, film_box_office_by_week, film_report_rows
-from config.caching import cached_public
-from config.strict_query import check_parameters, validated
+from films.filtersets import FilmFilterSet
+from films.models import Film
+from films.selectors import film_detail as select_film
+from films.selectors import film_list as select_films
 from funding.delivery import film_delivery
 from funding.selectors import film_funding
 
-from .filtersets import FilmFilterSet
-from .models import Film
-from .selectors import film_detail as select_film
-from .selectors import film_list as select_films
+from .caching import cached_public
+from .strict_query import check_parameters, validated
 
 
 @cached_public
@@ -27,7 +27,7 @@ def film_list(request):
     params.pop("page", None)
     return render(
         request,
-        "films/film_list.html",
+        "public/film_list.html",
         {"filter": filterset, "page": page, "query": params.urlencode(), "ids": request.GET.get("ids"),
          "sort_default": "code"},
     )
@@ -43,7 +43,7 @@ def film_detail(request, code):
     funding = film_funding(film)
     return render(
         request,
-        "films/film_detail.html",
+        "public/film_detail.html",
         {
             "film": film,
             **funding,

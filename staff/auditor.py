@@ -28,10 +28,9 @@ from boxoffice.staff_selectors import cinema_completeness, flagged_anomalies, la
 from films.choices import FilmStatus
 from films.models import Film, Organisation
 from films.tables import COUNT, DATE, MOMENT, MONEY, RATIO, Column, Table, in_english
-
-from .metrics import _ratio
-from .models import FilmMetrics, Grant, MetricsDiscrepancy, Programme
-from .selectors import funded_vs_released, is_released
+from funding.metrics import _ratio
+from funding.models import FilmMetrics, Grant, MetricsDiscrepancy, Programme
+from funding.selectors import funded_vs_released, is_released
 
 
 def _in_home(text: str):

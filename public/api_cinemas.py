@@ -1,11 +1,11 @@
 """Read-only public endpoints for cinemas and regions."""
 
-from config.public_api import PublicReadOnlyViewSet
+from boxoffice.api.serializers import CinemaSerializer, RegionBoxOfficeSerializer
+from boxoffice.filtersets import CinemaFilterSet
+from boxoffice.selectors import public_cinemas, public_regions
 from films.filtersets import RegionFilterSet
 
-from ..filtersets import CinemaFilterSet
-from ..selectors import public_cinemas, public_regions
-from .serializers import CinemaSerializer, RegionBoxOfficeSerializer
+from .api_base import PublicReadOnlyViewSet
 
 
 class CinemaViewSet(PublicReadOnlyViewSet):

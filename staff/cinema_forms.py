@@ -3,10 +3,10 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from films.forms import RegisterRowForm
+from boxoffice.services import parse_cinema_row
 from films.models import Region
 
-from .services import parse_cinema_row
+from .film_forms import RegisterRowForm
 
 
 class CinemaScreenForm(RegisterRowForm):

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import film_views as views
 
 app_name = "films"
 urlpatterns = [

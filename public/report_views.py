@@ -5,13 +5,13 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 
-from config.caching import cached_public
-from config.strict_query import BadQuery, sort_rows, unknown_parameters
+from funding.delivery import delivery_report
+from funding.filtersets import ReportFilterForm
+from funding.reports import delivery_csv, delivery_json, funded_vs_released_csv, funded_vs_released_json
+from funding.selectors import funded_vs_released
 
-from .delivery import delivery_report
-from .filtersets import ReportFilterForm
-from .reports import delivery_csv, delivery_json, funded_vs_released_csv, funded_vs_released_json
-from .selectors import funded_vs_released
+from .caching import cached_public
+from .strict_query import BadQuery, sort_rows, unknown_parameters
 
 
 def report_filters(query, *, extra=()) -> tuple[dict, ReportFilterForm]:
@@ -32,7 +32,7 @@ def funded_vs_released_page(request):
     filters, form = report_filters(request.GET)
     report = funded_vs_released(**filters)
     films_url = reverse("films:list")
-    return render(request, "funding/funded_vs_released.html", {
+    return render(request, "public/funded_vs_released.html", {
         "report": report, "films_url": films_url, "filters": filters, "form": form,
         "query": request.GET.urlencode(),
     })
@@ -91,7 +91,7 @@ def delivery_page(request):
     if request.GET.get("sort"):
         rows = sort_rows(request, rows, DELIVERY_SORTS, "-days_overdue")
     overdue = [r for r in report.rows if r.days_overdue is not None]
-    return render(request, "funding/delivery.html", {
+    return render(request, "public/delivery.html", {
         "report": report, "rows": rows, "form": form, "filters": filters,
         "query": request.GET.urlencode(), "sort_default": "-days_overdue",
         "download_query": _without(request.GET, "sort"),

@@ -32,7 +32,7 @@ from django.db import DatabaseError, IntegrityError, transaction
 from django.db.models import F
 from django.utils.cache import patch_cache_control, patch_vary_headers
 
-from .cache_backends import failures_of
+from films.cache_backends import failures_of
 
 log = logging.getLogger(__name__)
 

@@ -2,9 +2,9 @@
 
 from django.urls import path, re_path
 
-from boxoffice import views_staff as boxoffice_views
-from films import views_staff as film_views
-from funding import views_staff as funding_views
+from . import cinema_views as boxoffice_views
+from . import film_views
+from . import views as funding_views
 
 app_name = "staff"
 urlpatterns = [

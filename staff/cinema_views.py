@@ -6,13 +6,13 @@ from django.db.models import Q
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext
 
+from boxoffice.models import Cinema
+from boxoffice.selectors import cinemas_with_activity
+from boxoffice.services import upsert_cinema_screen
 from films.permissions import can_edit_registers, reader_view, register_editor, workspace_reader
-from films.views_staff import outcome_text, page_actor
 
-from .models import Cinema
-from .selectors import cinemas_with_activity
-from .services import upsert_cinema_screen
-from .staff_forms import CinemaScreenForm
+from .cinema_forms import CinemaScreenForm
+from .film_views import outcome_text, page_actor
 
 
 @workspace_reader

@@ -7,10 +7,10 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from .choices import FilmKind, FilmStatus
-from .importing import RowError
-from .models import Organisation
-from .services import parse_film_row
+from films.choices import FilmKind, FilmStatus
+from films.importing import RowError
+from films.models import Organisation
+from films.services import parse_film_row
 
 # The form's fields are the films.csv columns (registers.md), so the page and the file speak alike.
 LIST_HELP = _("separate several with |, e.g. drama|history")

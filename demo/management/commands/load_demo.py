@@ -7,8 +7,8 @@ from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
-from films.demo.accounts import DEMO_PASSWORD, ensure_demo_accounts
-from films.demo.generate import generate
+from demo.accounts import DEMO_PASSWORD, ensure_demo_accounts
+from demo.generate import generate
 from films.models import Film
 
 

@@ -1,14 +1,9 @@
 """Read-only public endpoints for films (with their figures), grants, funders, programmes, organisations
 and film metrics. Every queryset starts from the public selectors, so a pending grant cannot reach here."""
 
-from config.public_api import PublicReadOnlyViewSet
 from films.filtersets import FilmFilterSet, OrganisationFilterSet
 from films.selectors import film_list
-
-from ..filtersets import FilmMetricsFilterSet, GrantFilterSet, ProgrammeFilterSet
-from ..models import FilmMetrics
-from ..selectors import public_funders, public_grants, public_organisations, public_programmes
-from .serializers import (
+from funding.api.serializers import (
     FilmMetricsSerializer,
     FunderSerializer,
     GrantSerializer,
@@ -17,6 +12,11 @@ from .serializers import (
     PublicFilmSerializer,
     RecipientTotalsSerializer,
 )
+from funding.filtersets import FilmMetricsFilterSet, GrantFilterSet, ProgrammeFilterSet
+from funding.models import FilmMetrics
+from funding.selectors import public_funders, public_grants, public_organisations, public_programmes
+
+from .api_base import PublicReadOnlyViewSet
 
 CODE = r"[^/]+"
 

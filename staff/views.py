@@ -27,17 +27,13 @@ from films.permissions import can_edit_registers, reader_view, register_editor, 
 from films.services import import_films
 from films.tables import cell_text, download
 from films.tabular import FileRejected
-from films.views_staff import page_actor
-
-from . import exactjson
-from .auditor import REPORTS
-from .choices import ChangeStatus, DisbursementKind
-from .exports import grants_package
-from .forms import DisbursementForm, GrantForm, LinkForm, ReviewForm, UploadForm, WithdrawForm
-from .models import Grant, GrantChange
-from .plausibility import grant_warnings
-from .selectors import new_in_register, repayment_of
-from .services import (
+from funding import exactjson
+from funding.choices import ChangeStatus, DisbursementKind
+from funding.exports import grants_package
+from funding.models import Grant, GrantChange
+from funding.plausibility import grant_warnings
+from funding.selectors import new_in_register, repayment_of
+from funding.services import (
     approve_grant_change,
     approved_version,
     clean_grant,
@@ -49,7 +45,11 @@ from .services import (
     propose_withdrawal,
     reject_grant_change,
 )
-from .versions import changed_fields
+from funding.versions import changed_fields
+
+from .auditor import REPORTS
+from .film_views import page_actor
+from .forms import DisbursementForm, GrantForm, LinkForm, ReviewForm, UploadForm, WithdrawForm
 
 
 def _warn_implausible(request, grant: Grant):

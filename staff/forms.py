@@ -17,10 +17,9 @@ from films.identifiers import identifier_problem
 from films.importing import RowError
 from films.models import Film
 from films.services import find_organisation
-
-from .choices import DisbursementKind
-from .models import Grant, Programme
-from .services import clean_grant, csv_row_to_360, latest_version
+from funding.choices import DisbursementKind
+from funding.models import Grant, Programme
+from funding.services import clean_grant, csv_row_to_360, latest_version
 
 # Form field -> the 360Giving flattened CSV column it stands for (registers.md), so the page builds the
 # same grant an uploaded CSV row would, and approval later re-validates it with clean_grant.
