@@ -12,7 +12,7 @@ from django.core.paginator import Paginator
 from django.db.models import Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse
+from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext, gettext_lazy, ngettext
 
 from boxoffice.reporting import import_box_office
@@ -25,7 +25,7 @@ from films.middleware import upload_limit
 from films.models import AuditEvent
 from films.permissions import can_edit_registers, reader_view, register_editor, workspace_reader
 from films.services import import_films
-from films.tables import cell_text, download
+from films.tables import cell_text, download, page_cell
 from films.tabular import FileRejected
 from films.views_staff import page_actor
 
@@ -571,6 +571,15 @@ def _report(slug):
     return REPORTS[slug]
 
 
+def _cell_link(column, value) -> str:
+    if not column.link or value in (None, ""):
+        return ""
+    try:
+        return reverse(column.link, args=[value])
+    except NoReverseMatch:
+        return ""
+
+
 REPORT_PAGE_ROWS = 100  # a long report reads (and prints) page by page
 
 
@@ -584,10 +593,16 @@ def _filters_only(params):
 def report_page(request, slug):
     report = _report(slug)
     table = report.build(request.GET)
-    numeric = [c.kind in ("money", "count", "ratio") for c in table.columns]
+    numeric = [c.kind in ("money", "count", "ratio", "year") for c in table.columns]
     page = Paginator(table.rows, REPORT_PAGE_ROWS).get_page(request.GET.get("page"))
     query = _filters_only(request.GET).urlencode()
     rows = [table.cells(r) for r in page.object_list]
+    # As shown: in the page's language (grouped money, percentages), a code linked to its record.
+    cells = [
+        [(page_cell(r.get(c.key), c.kind), is_number, _cell_link(c, r.get(c.key)))
+         for c, is_number in zip(table.columns, numeric, strict=True)]
+        for r in page.object_list
+    ]
     return render(
         request,
         "staff/report.html",
@@ -595,8 +610,8 @@ def report_page(request, slug):
             "report": report,
             "table": table,
             "rows": rows,
-            # The cells of this page, each with whether it is a figure (right-aligned) for the template.
-            "cells": [list(zip(r, numeric, strict=True)) for r in rows],
+            # The cells of this page as shown, each with whether it is a figure (right-aligned) and its link.
+            "cells": cells,
             "page": page,
             "query": query,
             "page_query": f"{query}&page={page.number}" if query else f"page={page.number}",
