@@ -9,7 +9,6 @@ from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import NoReverseMatch, reverse
@@ -18,6 +17,7 @@ from django.utils.translation import gettext, gettext_lazy, ngettext
 from boxoffice.reporting import import_box_office
 from boxoffice.selectors import open_held_records
 from boxoffice.services import import_cinemas
+from config.strict_query import validated
 from films.audit import Actor
 from films.choices import Door
 from films.importing import RowError
@@ -33,6 +33,7 @@ from . import exactjson
 from .auditor import REPORTS
 from .choices import ChangeStatus, DisbursementKind
 from .exports import grants_package
+from .filtersets import StaffGrantFilterSet, report_filterset
 from .forms import DisbursementForm, GrantForm, LinkForm, ReviewForm, UploadForm, WithdrawForm
 from .models import Grant, GrantChange
 from .plausibility import grant_warnings
@@ -111,22 +112,8 @@ def dashboard(request):
 @workspace_reader
 def grant_list(request):
     grants = Grant.objects.select_related("funder", "recipient", "film").order_by("-award_date", "identifier")
-    state = request.GET.get("state", "")
-    if state == "pending":
-        grants = grants.filter(changes__status=ChangeStatus.PENDING).distinct()
-    elif state == "unlinked":
-        grants = grants.filter(film__isnull=True)
-    elif state == "unpublished":
-        grants = grants.filter(published=False)
-    q = request.GET.get("q", "").strip()
-    if q:
-        grants = grants.filter(
-            Q(identifier__icontains=q)
-            | Q(title__icontains=q)
-            | Q(film__code__icontains=q)
-            | Q(film_code__icontains=q)
-            | Q(recipient__name__icontains=q)
-        )
+    grants = validated(StaffGrantFilterSet(request.GET, queryset=grants)).qs
+    state, q = request.GET.get("state", ""), request.GET.get("q", "").strip()
     page = Paginator(grants, 50).get_page(request.GET.get("page"))
     pending_ids = set(
         GrantChange.objects.filter(status=ChangeStatus.PENDING).values_list("grant_id", flat=True)
@@ -589,10 +576,17 @@ def _filters_only(params):
     return query
 
 
+def _report_filters(request, report) -> dict:
+    """The report's filters as asked, validated by its FilterSet (an unknown parameter or a value not among a
+    filter's choices is a 400 naming it); only the ones given."""
+    filterset = validated(report_filterset(report.filters, request.GET))
+    return {name: value for name, value in filterset.form.cleaned_data.items() if value}
+
+
 @workspace_reader
 def report_page(request, slug):
     report = _report(slug)
-    table = report.build(request.GET)
+    table = report.build(_report_filters(request, report))
     numeric = [c.kind in ("money", "count", "ratio", "year") for c in table.columns]
     page = Paginator(table.rows, REPORT_PAGE_ROWS).get_page(request.GET.get("page"))
     query = _filters_only(request.GET).urlencode()
@@ -623,7 +617,8 @@ def report_page(request, slug):
 @workspace_reader
 def report_download(request, slug, fmt):
     """The whole report, or with ?page=N the rows of that page of the report page (same filters)."""
-    table = _report(slug).build(request.GET)
+    report = _report(slug)
+    table = report.build(_report_filters(request, report))
     if request.GET.get("page"):
         page = Paginator(table.rows, REPORT_PAGE_ROWS).get_page(request.GET.get("page"))
         table = dataclasses.replace(table, rows=list(page.object_list), slug=f"{table.slug}-page-{page.number}")
