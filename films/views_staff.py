@@ -164,6 +164,8 @@ def organisation_search(request):
 
 @reader_view
 def organisation_detail(request, org_id):
+    from funding.models import GrantChange  # funding sits above films: imported late, graph one-way
+
     org = get_object_or_404(Organisation.objects.prefetch_related("aliases"), pk=org_id)
     form = MergeForm(request.POST or None, merge=org)
     if request.method == "POST" and form.is_valid():
@@ -185,7 +187,8 @@ def organisation_detail(request, org_id):
             "form": form,
             "can_edit": can_edit_registers(request.user),
             "films": org.films.order_by("code")[:200],
-            "grants_received": org.grants_received.order_by("award_date")[:200],
+            "grants_received": org.grants_received.order_by("award_date").annotate(  # pending ones marked
+                has_pending=Exists(GrantChange.objects.filter(grant=OuterRef("pk"), status="pending")))[:200],
             "grants_made": org.grants_made.count(),
             "merged_records": org.merged_records.all(),
         },

@@ -439,8 +439,10 @@ def _load_box_office(stream, actor):
 
 
 UPLOADS = {
-    "films": (gettext_lazy("Films register"), gettext_lazy("films.csv columns of registers.md"), _load_films),
-    "cinemas": (gettext_lazy("Cinemas register"), gettext_lazy("cinemas.csv: one row per screen"), _load_cinemas),
+    "films": (gettext_lazy("Films register"), gettext_lazy("A CSV file, one row per film; the film code is its key"),
+              _load_films),
+    "cinemas": (gettext_lazy("Cinemas register"), gettext_lazy("A CSV file, one row per screen of a cinema"),
+                _load_cinemas),
     "grants": (
         gettext_lazy("Grants register"),
         gettext_lazy(
@@ -457,6 +459,41 @@ UPLOADS = {
         _load_box_office,
     ),
 }
+def _upload_columns(register: str) -> tuple[list[str], set[str]]:
+    """The columns a register's CSV upload reads, as its header names them, and which of them are required."""
+    import re
+
+    from boxoffice import reporting
+    from boxoffice.services import CINEMA_COLUMNS
+    from films.services import FILM_COLUMNS
+
+    from .services import CSV_COLUMNS, CSV_REQUIRED
+
+    if register == "grants":  # 360Giving's flattened CSV: "Award Date", "Recipient Org:Identifier"
+        def title(name):
+            return re.sub(r"(^|[ :])([a-z])", lambda m: m.group(1) + m.group(2).upper(), name)
+
+        return [title(c) for c in CSV_COLUMNS], {title(c) for c in CSV_REQUIRED}
+    return {
+        "films": (FILM_COLUMNS, {"film_code", "title"}),
+        "cinemas": (CINEMA_COLUMNS, {"cinema_code", "cinema_name", "region", "city", "screen", "seats"}),
+        "box-office": (reporting.FIELDS, set(reporting.REQUIRED)),
+    }[register]
+
+
+@workspace_reader
+def upload_template(request, register):
+    """An empty CSV with the register's header row: a file to fill in, whose columns the upload reads."""
+    if register not in UPLOADS:
+        raise Http404("No such register")
+    columns, _ = _upload_columns(register)
+    from films.downloads import csv_text
+
+    response = HttpResponse(csv_text(columns, []), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{register}-template.csv"'
+    return response
+
+
 @upload_limit("REGISTER_MAX_UPLOAD_BYTES")
 @register_editor
 def upload(request, register):
@@ -491,6 +528,7 @@ def upload(request, register):
             "register": register,
             "report": report,
             "registers": UPLOADS,
+            "columns": [(c, c in _upload_columns(register)[1]) for c in _upload_columns(register)[0]],
         },
     )
 
