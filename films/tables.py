@@ -109,6 +109,8 @@ def page_cell(value, kind: str) -> str:
         return formatting.whole(text)
     if kind == RATIO:
         return formatting.percent(text, 2)
+    if kind == YEAR and text == "total":  # the totals row of a table by year
+        return gettext("Total")
     return text
 
 
