@@ -21,6 +21,9 @@ RECORD_TYPES = {
 }
 
 
+EMPTY = (None, "", [], {})
+
+
 def _text(value) -> str:
     """A stored value as a person reads it: JSON (never Python's repr), nothing for null."""
     if value is None or value == "":
@@ -37,8 +40,11 @@ def audit_changes(event) -> dict:
     if not isinstance(before, dict) and not isinstance(after, dict):
         return {"changed": [{"field": "", "before": _text(before), "after": _text(after)}], "unchanged": []}
     before, after = before if isinstance(before, dict) else {}, after if isinstance(after, dict) else {}
+    # A field that was and stays empty (null, "", [], {}) is no change, even when a record is created or
+    # deleted: it folds away with the unchanged fields, so a new grant's entry lists what it was given.
     rows = [{"field": k, "before": _text(before.get(k)), "after": _text(after.get(k)),
-             "changed": before.get(k) != after.get(k) or (k in before) != (k in after)}
+             "changed": before.get(k) not in EMPTY or after.get(k) not in EMPTY
+             if before.get(k) in EMPTY or after.get(k) in EMPTY else before.get(k) != after.get(k)}
             for k in sorted(set(before) | set(after))]
     return {"changed": [r for r in rows if r["changed"]], "unchanged": [r for r in rows if not r["changed"]]}
 
