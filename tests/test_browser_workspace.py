@@ -121,7 +121,7 @@ def test_officers_register_a_film_and_its_grant_and_a_colleague_approves_three(
     assert page.input_value("#id_film_code") == "KZ-2025-0100"
     for field, value in {"identifier": f"360G-KZ-DALA-{lang}", "title": "Production support: Dala",
                          "description": "State support", "amount_awarded": "150 000 000",
-                         "award_date": "2025-03-15"}.items():
+                         "award_date": "2030-03-15"}.items():  # a typo for 2025: warned, not refused
         page.fill(f"#id_{field}", value)
     # The recipient and the funder are chosen from the register, by a former name or part of the name.
     _choose_organisation(page, "recipient", "Aldongar", "Aldongar Productions LLP")
@@ -140,6 +140,9 @@ def test_officers_register_a_film_and_its_grant_and_a_colleague_approves_three(
     grant = Grant.objects.get(identifier=f"360G-KZ-DALA-{lang}")
     assert grant.film.code == "KZ-2025-0100" and str(grant.amount_awarded) == "150000000.00"
     assert grant.recipient.name == "Aldongar Productions LLP" and not grant.published
+    warning = page.inner_text(".messages .warning")  # in the page's language, naming the date
+    assert "2030-03-15" in warning and ("in the future" in warning) == (lang == "en"), warning
+    assert page.locator("text=2030-03-15").count() >= 1
 
     # A spreadsheet of grants with a bad row: every error of the row at once, in the page's language, with its
     # Key and the file's column names (Award Date, not awardDate).
