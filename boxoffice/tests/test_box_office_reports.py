@@ -361,3 +361,15 @@ def test_partial_overlap_is_found_among_many_nested_and_apart_periods():
                       and not (s <= h.period_start and h.period_end <= e)
                       and not (h.period_start <= s and e <= h.period_end)]
             assert (periods.partly_overlapping(s, e) is not None) == bool(direct), (a, b)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("lang, words", [("kk", "теріс"), ("ru", "отрицательно")])
+def test_report_row_errors_are_in_the_language_of_the_page(registers, lang, words):
+    from django.utils import translation
+
+    with translation.override(lang):
+        (problem,) = load([{"period_start": "2025-03-01", "period_end": "2025-03-01", "gross": "-1",
+                            "source": ""}]).summary()["problems"]
+    assert problem["field"] == "gross, source" and words in problem["reason"], problem["reason"]
+    assert "negative" not in problem["reason"]
