@@ -34,6 +34,7 @@ class Column:
     label: str  # usually a lazy translation: rendered in the page's language
     kind: str = TEXT
     link: str = ""  # a URL name taking the cell's value ("staff:film"): the page links the code to its record
+    words: bool = False  # the cell is an English label of a choice: the page shows it in the page's language
 
 
 @dataclass
@@ -92,7 +93,7 @@ def cell_text(value, kind: str) -> str:
     return str(value)
 
 
-def page_cell(value, kind: str) -> str:
+def page_cell(value, kind: str, *, words: bool = False) -> str:
     """A cell as the page shows it, in the page's language: money grouped with two decimals ("1 234 567,50" in
     kk/ru, "1,234,567.50" in en), counts grouped, ratios as percentages ("23.08 %"). The figure is the one of
     the CSV (cell_text); only its writing differs."""
@@ -111,7 +112,7 @@ def page_cell(value, kind: str) -> str:
         return formatting.percent(text, 2)
     if kind == YEAR and text == "total":  # the totals row of a table by year
         return gettext("Total")
-    return text
+    return gettext(text) if words else text
 
 
 def in_english(instance, attribute: str) -> str:

@@ -218,7 +218,7 @@ def stalled_projects_table(params, today: datetime.date | None = None) -> Table:
         columns=[
             Column("film_code", _("Film"), link="staff:film"),
             Column("title", _("Title")),
-            Column("status", _("Status")),
+            Column("status", _("Status"), words=True),
             Column("planned_release", _("Planned release"), DATE),
             Column("last_status_change", _("Last status change"), DATE),
             Column("days_since_change", _("Days since change"), COUNT),
@@ -404,7 +404,7 @@ def anomalies_table(params) -> Table:
         title=_("Anomalies flagged in sales"),
         columns=[
             Column("flagged_at", _("Flagged"), MOMENT),
-            Column("kind", _("Kind")),
+            Column("kind", _("Kind"), words=True),
             Column("cinema", _("Cinema"), link="staff:cinema"),
             Column("screen", _("Screen")),
             Column("screening_start", _("Screening"), MOMENT),
@@ -519,7 +519,7 @@ def reported_vs_ticketed_table(params) -> Table:
                 "share_covered": _ratio(r.covered_ticket_gross, r.spoken_gross),
                 "reported_admissions": r.spoken_admissions,
                 "ticketed_admissions": r.covered_ticket_admissions,
-                "flagged": "tickets exceed the report" if r.covered_ticket_gross > r.spoken_gross else "",
+                "flagged": N_("tickets exceed the report") if r.covered_ticket_gross > r.spoken_gross else "",
             }
         )
     return Table(
@@ -540,7 +540,7 @@ def reported_vs_ticketed_table(params) -> Table:
             Column("share_covered", _("Share covered by the feed"), RATIO),
             Column("reported_admissions", _("Reported admissions"), COUNT),
             Column("ticketed_admissions", _("Ticketed admissions"), COUNT),
-            Column("flagged", _("Flag")),
+            Column("flagged", _("Flag"), words=True),
         ],
         rows=rows,
         as_of=_funding_stamp(),

@@ -631,7 +631,7 @@ def report_page(request, slug):
     rows = [table.cells(r) for r in page.object_list]
     # As shown: in the page's language (grouped money, percentages), a code linked to its record.
     cells = [
-        [(page_cell(r.get(c.key), c.kind), is_number, _cell_link(c, r.get(c.key)))
+        [(page_cell(r.get(c.key), c.kind, words=c.words), is_number, _cell_link(c, r.get(c.key)), c.kind)
          for c, is_number in zip(table.columns, numeric, strict=True)]
         for r in page.object_list
     ]
@@ -642,7 +642,7 @@ def report_page(request, slug):
             "report": report,
             "table": table,
             "rows": rows,
-            # The cells of this page as shown, each with whether it is a figure (right-aligned) and its link.
+            # The cells of this page as shown, each with whether it is a figure (right-aligned), its link and kind.
             "cells": cells,
             "page": page,
             "query": query,

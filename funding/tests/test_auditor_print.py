@@ -77,3 +77,18 @@ def test_xlsx_has_human_headers_and_typed_cells(client, examples_loaded, auditor
     assert years and all(isinstance(y, int) and y > 1990 for y in years)
     shares = [c for r in list(cohort.iter_rows())[at + 1:] for c in r if c.number_format == "0.00%"]
     assert shares and all(0 <= c.value <= 1 for c in shares if c.value is not None)
+
+
+def test_choice_labels_are_shown_in_the_page_language_and_stay_english_in_the_csv(client, auditor, registers):
+    from boxoffice.tests.helpers import as_csv, sale, send
+
+    send(as_csv([sale("ZERO", amount="0.00", tickets=1)]))  # a free ticket: flagged
+    client.force_login(auditor)
+    with translation.override("ru"):
+        page = client.get(reverse("staff:report", args=["anomalies"]))
+    kind = [c.key for c in page.context["table"].columns].index("kind")
+    english, shown = page.context["rows"][0][kind], _shown(page)[0][kind]
+    with translation.override("ru"):
+        assert shown == translation.gettext(english) != english
+    csv_text = client.get(reverse("staff:report-export", args=["anomalies", "csv"])).content.decode()
+    assert english in csv_text and shown not in csv_text
