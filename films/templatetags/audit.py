@@ -23,6 +23,19 @@ RECORD_TYPES = {
 
 EMPTY = (None, "", [], {})
 
+# What an audit entry's action says, in the page's language (the stored action stays the English word, which
+# the filter and the CSV use).
+ACTIONS = {
+    "create": _("created"), "update": _("changed"), "delete": _("deleted"), "link": _("linked to a film"),
+    "merge": _("merged"), "propose": _("proposed"), "approve": _("approved"), "reject": _("rejected"),
+    "withdraw": _("withdrawn"), "password": _("password changed"),
+}
+
+
+@register.filter
+def action_words(action: str) -> str:
+    return str(ACTIONS.get(action, action))
+
 
 def _text(value) -> str:
     """A stored value as a person reads it: JSON (never Python's repr), nothing for null."""

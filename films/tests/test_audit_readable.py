@@ -32,3 +32,15 @@ def test_a_created_record_lists_what_it_was_given_and_folds_its_empty_fields():
     assert [c["field"] for c in changes["unchanged"]] == ["genres", "producer_id"]
     cleared = SimpleNamespace(before={"title": "Dala", "note": "x"}, after={"title": "Dala", "note": ""})
     assert [c["field"] for c in audit_changes(cleared)["changed"]] == ["note"]  # emptied is a change
+
+
+def test_an_entrys_action_is_said_in_the_page_language():
+    from django.utils import translation
+
+    from films.templatetags.audit import action_words
+
+    with translation.override("ru"):
+        assert action_words("update") == "изменено" and action_words("propose") == "предложено"
+    with translation.override("kk"):
+        assert action_words("update") == "өзгертілді"
+    assert action_words("update") == "changed" and action_words("unheard-of") == "unheard-of"
