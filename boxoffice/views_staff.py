@@ -5,7 +5,7 @@ from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext
 
-from config.strict_query import validated
+from films.filtersets import validated
 from films.permissions import can_edit_registers, reader_view, register_editor, workspace_reader
 from films.views_staff import outcome_text, page_actor
 

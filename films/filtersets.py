@@ -301,3 +301,44 @@ class AuditEventFilterSet(django_filters.FilterSet):
     def filter_q(self, queryset, name, value):
         value = value.strip()
         return queryset.filter(Q(object_id=value) | Q(object_repr__icontains=value)) if value else queryset
+
+
+# --- refusing what a filter cannot read (config/strict_query.py names these for the public site) ----------
+
+# Parameters every page or file may carry besides its filters.
+PAGE_PARAMS = frozenset({"page"})
+
+
+class BadQuery(Exception):
+    """A query the page cannot answer as asked: {parameter: [messages]}. config/strict_query.BadQueryMiddleware
+    answers it with the site's 400 page (or plain text for a file)."""
+
+    def __init__(self, errors: dict[str, list[str]]):
+        super().__init__(errors)
+        self.errors = {name: [str(m) for m in messages] for name, messages in errors.items()}
+
+    def lines(self) -> list[str]:
+        return [f"{name}: {message}" for name, messages in self.errors.items() for message in messages]
+
+
+def unknown_parameters(query, known) -> dict[str, list[str]]:
+    """Every parameter name the page does not read, with a message naming the ones it does."""
+    from django.utils.translation import gettext
+
+    known = sorted(set(known))
+    return {
+        name: [gettext("This page has no filter “%(name)s”. It reads: %(known)s.")
+               % {"name": name, "known": ", ".join(known) or "—"}]
+        for name in query if name not in known
+    }
+
+
+def validated(filterset, *, extra=PAGE_PARAMS):
+    """The filterset, once every parameter is one of its filters (or `extra`) and every value is valid."""
+    errors = unknown_parameters(filterset.data, [*filterset.filters, *extra])
+    if not filterset.is_valid():
+        for name, messages in filterset.errors.items():
+            errors.setdefault(name, []).extend(messages)
+    if errors:
+        raise BadQuery(errors)
+    return filterset

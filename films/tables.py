@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.http import HttpResponse
+from django.template.defaultfilters import floatformat
 from django.utils import timezone, translation
 from django.utils.translation import gettext
 
@@ -102,14 +103,13 @@ def page_cell(value, kind: str, *, words: bool = False) -> str:
     text = cell_text(value, kind)
     if not text:
         return ""
-    from public import formatting
-
+    # As public/formatting.py writes figures (films sits below the public site, so it cannot import it).
     if kind == MONEY:
-        return formatting.money(text)
+        return floatformat(Decimal(text), "2g")
     if kind == COUNT:
-        return formatting.whole(text)
+        return floatformat(Decimal(text), "0g")
     if kind == RATIO:
-        return formatting.percent(text, 2)
+        return floatformat(Decimal(text) * 100, "2g") + "\xa0%"
     if kind == YEAR and text == "total":  # the totals row of a table by year
         return gettext("Total")
     return gettext(text) if words else text

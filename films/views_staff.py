@@ -9,11 +9,9 @@ from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext, gettext_lazy, pgettext_lazy
 
-from config.strict_query import validated
-
 from .audit import Actor
 from .choices import Door
-from .filtersets import AuditEventFilterSet, StaffFilmFilterSet, StaffOrganisationFilterSet
+from .filtersets import AuditEventFilterSet, StaffFilmFilterSet, StaffOrganisationFilterSet, validated
 from .forms import FilmForm, MergeForm, StatusChangeForm
 from .importing import RowError
 from .models import AuditEvent, Film, Organisation

@@ -17,9 +17,9 @@ from django.utils.translation import gettext, gettext_lazy, ngettext
 from boxoffice.reporting import import_box_office
 from boxoffice.selectors import open_held_records
 from boxoffice.services import import_cinemas
-from config.strict_query import validated
 from films.audit import Actor
 from films.choices import Door
+from films.filtersets import validated
 from films.importing import RowError
 from films.middleware import upload_limit
 from films.models import AuditEvent
