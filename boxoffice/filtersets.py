@@ -41,3 +41,20 @@ class CinemaFilterSet(django_filters.FilterSet):
     def filter_q(self, queryset, name, value):
         value = value.strip()
         return queryset.filter(Q(code__icontains=value) | Q(name__icontains=value)) if value else queryset
+
+
+class StaffCinemaFilterSet(django_filters.FilterSet):
+    """The workspace's cinema register: by code, name, city or chain (a 400 for any other parameter)."""
+
+    q = django_filters.CharFilter(method="filter_q", label=_("Code, name, city or chain"))
+
+    class Meta:
+        model = Cinema
+        fields = ["q"]
+
+    def filter_q(self, queryset, name, value):
+        value = value.strip()
+        if not value:
+            return queryset
+        return queryset.filter(Q(code__icontains=value) | Q(name__icontains=value) | Q(city__icontains=value)
+                               | Q(chain__icontains=value))

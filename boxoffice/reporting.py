@@ -174,48 +174,78 @@ def _gross(row) -> Decimal:
     return d.quantize(CENT)
 
 
+class _Problems:
+    """The errors of one row, gathered so that the row reports every one of them at once (issue 13)."""
+
+    def __init__(self):
+        self.found: list[RowError] = []
+
+    def check(self, fn, *args):
+        """fn(*args), or None after noting its RowError."""
+        try:
+            return fn(*args)
+        except RowError as exc:
+            self.found.append(exc)
+            return None
+
+    def add(self, field_name: str, reason: str) -> None:
+        self.found.append(RowError(field_name, reason))
+
+    def raise_any(self) -> None:
+        if len(self.found) == 1:
+            raise self.found[0]
+        if self.found:
+            raise RowError(", ".join(e.field for e in self.found),
+                           "; ".join(f"{e.field}: {e.reason}" for e in self.found))
+
+
 def parse_row(line: int, row: dict, reg: Registers) -> ParsedRow:
-    """Check one row against the format and the registers; RowError names the field and why."""
+    """Check one row against the format and the registers; RowError names the field(s) and why, every error
+    of the row at once ("gross: …; source: …")."""
     if "__extra__" in row:
         raise RowError("row", row["__extra__"])
-    code = _text(row, "film_code")
-    if not code:
-        raise RowError("film_code", _("is required"))
-    if code not in reg.films:
-        raise RowError("film_code", _("%(code)s is not a registered film: register it first (import_films), "
-                                      "then send the row again") % {"code": code})
-    start, end = _date(row, "period_start"), _date(row, "period_end")
-    if end < start:
-        raise RowError("period_end", _("%(end)s is before period_start %(start)s")
-                       % {"end": end.isoformat(), "start": start.isoformat()})
-    gross = _gross(row)
-    currency = _text(row, "currency").upper() or settings.HOME_CURRENCY
+    problems = _Problems()
+    code = problems.check(_text, row, "film_code")
+    if code is not None and not code:
+        problems.add("film_code", _("is required"))
+    elif code and code not in reg.films:
+        problems.add("film_code", _("%(code)s is not a registered film: register it first (import_films), "
+                                    "then send the row again") % {"code": code})
+    start, end = problems.check(_date, row, "period_start"), problems.check(_date, row, "period_end")
+    if start and end and end < start:
+        problems.add("period_end", _("%(end)s is before period_start %(start)s")
+                     % {"end": end.isoformat(), "start": start.isoformat()})
+    gross = problems.check(_gross, row)
+    currency = (problems.check(_text, row, "currency") or "").upper() or settings.HOME_CURRENCY
     if currency != settings.HOME_CURRENCY:
-        raise RowError("currency", _("%(cur)s: box office is kept in %(home)s; convert the figure to %(home)s "
-                                     "or leave it out") % {"cur": currency, "home": settings.HOME_CURRENCY})
-    admissions, screenings, screens = _count(row, "admissions"), _count(row, "screenings"), _count(row, "screens")
-    region_code, cinema_code = _text(row, "region").upper(), _text(row, "cinema_code").upper()
-    if region_code and cinema_code:
-        raise RowError("cinema_code", _("a row names at most one of region and cinema_code; leave one empty"))
+        problems.add("currency", _("%(cur)s: box office is kept in %(home)s; convert the figure to %(home)s "
+                                   "or leave it out") % {"cur": currency, "home": settings.HOME_CURRENCY})
+    admissions, screenings, screens = (problems.check(_count, row, name)
+                                       for name in ("admissions", "screenings", "screens"))
+    region_code = (problems.check(_text, row, "region") or "").upper()
+    cinema_code = (problems.check(_text, row, "cinema_code") or "").upper()
     region_id = cinema_id = None
-    if region_code:
+    if region_code and cinema_code:
+        problems.add("cinema_code", _("a row names at most one of region and cinema_code; leave one empty"))
+    elif region_code:
         region_id = reg.regions.get(region_code)
         if region_id is None:
-            raise RowError("region", _("%(code)s is not a region code of the country (see kz-regions.csv)")
-                           % {"code": region_code})
-    if cinema_code:
+            problems.add("region", _("%(code)s is not a region code of the country (see kz-regions.csv)")
+                         % {"code": region_code})
+    elif cinema_code:
         cinema_id = reg.cinemas.get(cinema_code)
         if cinema_id is None:
-            raise RowError("cinema_code", _("%(code)s is not a registered cinema: register it first "
-                                            "(import_cinemas)") % {"code": cinema_code})
-    source = _text(row, "source")
-    if not source:
-        raise RowError("source", _("is required: who published the figure (EAIS, a distributor's name, …)"))
-    if len(source) > 100:
-        raise RowError("source", _("has %(n)s characters; at most 100") % {"n": len(source)})
-    reference = _text(row, "reference")
+            problems.add("cinema_code", _("%(code)s is not a registered cinema: register it first "
+                                          "(import_cinemas)") % {"code": cinema_code})
+    source = problems.check(_text, row, "source")
+    if source is not None and not source:
+        problems.add("source", _("is required: who published the figure (EAIS, a distributor's name, …)"))
+    elif source and len(source) > 100:
+        problems.add("source", _("has %(n)s characters; at most 100") % {"n": len(source)})
+    reference = problems.check(_text, row, "reference") or ""
     if len(reference) > 500:
-        raise RowError("reference", _("has %(n)s characters; at most 500") % {"n": len(reference)})
+        problems.add("reference", _("has %(n)s characters; at most 500") % {"n": len(reference)})
+    problems.raise_any()
     place = f"cinema {cinema_code}" if cinema_code else f"region {region_code}" if region_code else "country"
     return ParsedRow(line=line, key_text=f"{code} {start}..{end} {place} {source}", film_id=reg.films[code],
                      period_start=start, period_end=end, gross=gross, currency=currency, admissions=admissions,

@@ -13,8 +13,8 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 
-from .choices import FilmKind, FilmStatus
-from .models import Country, Film, Genre, Language, Organisation, Region
+from .choices import Door, FilmKind, FilmStatus
+from .models import AuditEvent, Country, Film, Genre, Language, Organisation, Region
 
 MAX_ID = 2**63 - 1  # the largest key a database column holds; larger ones would overflow in SQL
 
@@ -234,3 +234,111 @@ class RegionFilterSet(django_filters.FilterSet):
 
     def filter_q(self, queryset, name, value):
         return contains_any(queryset, value, ["code", "name_en", "name_ru", "name_kk"])
+
+
+# --- the staff workspace (issue 10): its lists and the audit trail filter through FilterSets too, so that a
+# parameter they do not read, or a value they cannot, is a 400 (config/strict_query.validated), never ignored.
+
+
+class StaffFilmFilterSet(django_filters.FilterSet):
+    """The workspace's film list: by code, any title or the producer's name; by status."""
+
+    q = django_filters.CharFilter(method="filter_q", label=_("Code, title or producer"))
+    status = django_filters.ChoiceFilter(choices=FilmStatus.choices, label=_("Status"))
+
+    class Meta:
+        model = Film
+        fields = ["q", "status"]
+
+    def filter_q(self, queryset, name, value):
+        return contains_any(queryset, value, ["code", "title", "title_en", "title_ru", "title_kk", "producer__name"])
+
+
+class StaffOrganisationFilterSet(django_filters.FilterSet):
+    """The workspace's register of organisations: by name or identifier, former ones (aliases) included."""
+
+    q = django_filters.CharFilter(method="filter_q", label=_("Name or identifier"))
+
+    class Meta:
+        model = Organisation
+        fields = ["q"]
+
+    def filter_q(self, queryset, name, value):
+        if not value.strip():
+            return queryset
+        fields = ["name", "identifier", "aliases__name", "aliases__identifier"]
+        return queryset.filter(pk__in=contains_any(Organisation.objects.all(), value, fields).values("pk"))
+
+
+def _audit_object_types(request=None):
+    return [(t, t) for t in AuditEvent.objects.values_list("object_type", flat=True).distinct().order_by("object_type")]
+
+
+def _audit_actions(request=None):
+    return [(a, a) for a in AuditEvent.objects.values_list("action", flat=True).distinct().order_by("action")]
+
+
+class AuditEventFilterSet(django_filters.FilterSet):
+    """The audit trail (its page and its CSV/XLSX): by kind of record, action, door, who, which record, when."""
+
+    object_type = django_filters.ChoiceFilter(choices=_audit_object_types, label=_("Record type"))
+    action = django_filters.ChoiceFilter(choices=_audit_actions, label=_("Action"))
+    door = django_filters.ChoiceFilter(choices=Door.choices, label=_("Door"))
+    actor = django_filters.CharFilter(method="filter_actor", label=_("Who"))
+    q = django_filters.CharFilter(method="filter_q", label=_("Record id or name"))
+    since = django_filters.DateFilter(field_name="at", lookup_expr="date__gte", label=_("From"))
+    until = django_filters.DateFilter(field_name="at", lookup_expr="date__lte", label=_("To"))
+
+    class Meta:
+        model = AuditEvent
+        fields = ["object_type", "action", "door", "actor", "q", "since", "until"]
+
+    def filter_actor(self, queryset, name, value):
+        value = value.strip()
+        return queryset.filter(Q(actor__username__icontains=value) | Q(actor_label__icontains=value)) if value \
+            else queryset
+
+    def filter_q(self, queryset, name, value):
+        value = value.strip()
+        return queryset.filter(Q(object_id=value) | Q(object_repr__icontains=value)) if value else queryset
+
+
+# --- refusing what a filter cannot read (config/strict_query.py names these for the public site) ----------
+
+# Parameters every page or file may carry besides its filters.
+PAGE_PARAMS = frozenset({"page"})
+
+
+class BadQuery(Exception):
+    """A query the page cannot answer as asked: {parameter: [messages]}. config/strict_query.BadQueryMiddleware
+    answers it with the site's 400 page (or plain text for a file)."""
+
+    def __init__(self, errors: dict[str, list[str]]):
+        super().__init__(errors)
+        self.errors = {name: [str(m) for m in messages] for name, messages in errors.items()}
+
+    def lines(self) -> list[str]:
+        return [f"{name}: {message}" for name, messages in self.errors.items() for message in messages]
+
+
+def unknown_parameters(query, known) -> dict[str, list[str]]:
+    """Every parameter name the page does not read, with a message naming the ones it does."""
+    from django.utils.translation import gettext
+
+    known = sorted(set(known))
+    return {
+        name: [gettext("This page has no filter “%(name)s”. It reads: %(known)s.")
+               % {"name": name, "known": ", ".join(known) or "—"}]
+        for name in query if name not in known
+    }
+
+
+def validated(filterset, *, extra=PAGE_PARAMS):
+    """The filterset, once every parameter is one of its filters (or `extra`) and every value is valid."""
+    errors = unknown_parameters(filterset.data, [*filterset.filters, *extra])
+    if not filterset.is_valid():
+        for name, messages in filterset.errors.items():
+            errors.setdefault(name, []).extend(messages)
+    if errors:
+        raise BadQuery(errors)
+    return filterset

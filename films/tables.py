@@ -6,7 +6,8 @@ one object, so a number cannot differ between them. Money is exact Decimal throu
 Language: the title, note, column labels and filter labels are page text (lazy translations) and follow the
 page's language, as do the stamp and the XLSX preamble. The cells are data: they never depend on the language,
 so a report's CSV is the same file from /kk/, /ru/ and /en/; its header row is the column keys, and the
-X-As-Of header is always English.
+X-As-Of header is always English. The page writes the same figures in the page's language (page_cell: grouped
+money, percentages); the XLSX heads its columns with their labels and types its cells.
 """
 
 from __future__ import annotations
@@ -17,12 +18,14 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.http import HttpResponse
+from django.template.defaultfilters import floatformat
 from django.utils import timezone, translation
 from django.utils.translation import gettext
 
 from . import downloads
 
 MONEY, COUNT, RATIO, TEXT, DATE, MOMENT = "money", "count", "ratio", "text", "date", "moment"
+YEAR = "year"  # a calendar year: a whole number, never grouped ("2023", not "2,023"); text such as "Total" stays
 RATIO_PLACES = Decimal("0.000001")
 
 
@@ -31,6 +34,8 @@ class Column:
     key: str
     label: str  # usually a lazy translation: rendered in the page's language
     kind: str = TEXT
+    link: str = ""  # a URL name taking the cell's value ("staff:film"): the page links the code to its record
+    words: bool = False  # the cell is an English label of a choice: the page shows it in the page's language
 
 
 @dataclass
@@ -78,6 +83,8 @@ def cell_text(value, kind: str) -> str:
         return f"{Decimal(value).quantize(RATIO_PLACES)}"
     if kind == COUNT:
         return str(int(value))
+    if kind == YEAR:
+        return str(int(value)) if isinstance(value, int) or str(value).isdigit() else str(value)
     if kind == MOMENT and isinstance(value, datetime.datetime):
         return timezone.localtime(value).strftime("%Y-%m-%d %H:%M:%S")
     if kind == DATE and isinstance(value, datetime.date):
@@ -85,6 +92,27 @@ def cell_text(value, kind: str) -> str:
     if isinstance(value, bool):
         return "yes" if value else "no"
     return str(value)
+
+
+def page_cell(value, kind: str, *, words: bool = False) -> str:
+    """A cell as the page shows it, in the page's language: money grouped with two decimals ("1 234 567,50" in
+    kk/ru, "1,234,567.50" in en), counts grouped, ratios as percentages ("23.08 %"). The figure is the one of
+    the CSV (cell_text); only its writing differs."""
+    if isinstance(value, bool):
+        return gettext("yes") if value else gettext("no")
+    text = cell_text(value, kind)
+    if not text:
+        return ""
+    # As public/formatting.py writes figures (films sits below the public site, so it cannot import it).
+    if kind == MONEY:
+        return floatformat(Decimal(text), "2g")
+    if kind == COUNT:
+        return floatformat(Decimal(text), "0g")
+    if kind == RATIO:
+        return floatformat(Decimal(text) * 100, "2g") + "\xa0%"
+    if kind == YEAR and text == "total":  # the totals row of a table by year
+        return gettext("Total")
+    return gettext(text) if words else text
 
 
 def in_english(instance, attribute: str) -> str:
@@ -103,7 +131,26 @@ def _preamble(table: Table) -> list[list[str]]:
     return lines
 
 
-NUMERIC_KINDS = (MONEY, RATIO, COUNT)
+NUMERIC_KINDS = (MONEY, RATIO, COUNT, YEAR)
+XLSX_FORMATS = {MONEY: "#,##0.00", RATIO: "0.00%", COUNT: "#,##0", YEAR: "0", DATE: "yyyy-mm-dd",
+                MOMENT: "yyyy-mm-dd hh:mm:ss"}
+
+
+def xlsx_value(value, kind: str):
+    """A typed workbook cell: money and ratios as exact decimals, counts and years as integers, dates as dates,
+    moments as local date-times (a spreadsheet has no time zones); text neutralised (films/downloads.py)."""
+    text = cell_text(value, kind)
+    if not text:
+        return None
+    if kind in (MONEY, RATIO):
+        return Decimal(text)
+    if kind in (COUNT, YEAR) and text.lstrip("-").isdigit():
+        return int(text)
+    if kind == DATE and isinstance(value, datetime.date):
+        return value if not isinstance(value, datetime.datetime) else value.date()
+    if kind == MOMENT and isinstance(value, datetime.datetime):
+        return timezone.localtime(value).replace(tzinfo=None, microsecond=0)
+    return downloads.xlsx_cell(text)
 
 
 def as_csv(table: Table) -> str:
@@ -113,8 +160,12 @@ def as_csv(table: Table) -> str:
 
 
 def as_xlsx(table: Table) -> bytes:
-    """A workbook whose cells hold the same values as the CSV: numbers as numbers, text as text."""
+    """A workbook whose cells hold the same values as the CSV, typed: numbers as numbers with a number format,
+    dates as dates, text as text. Its header row is the columns' labels in the page's language (a workbook is
+    read by people; the CSV's header keeps the machine keys that programs read)."""
     from openpyxl import Workbook
+    from openpyxl.styles import Font
+    from openpyxl.utils import get_column_letter
 
     wb = Workbook()
     ws = wb.active
@@ -123,22 +174,15 @@ def as_xlsx(table: Table) -> bytes:
         ws.append([downloads.xlsx_cell(v) for v in line])
     ws.append([])
     header_row = ws.max_row + 1
-    ws.append([c.key for c in table.columns])
-    formats = {MONEY: "#,##0.00", RATIO: "0.000000", COUNT: "0"}
+    ws.append([downloads.xlsx_cell(str(c.label)) for c in table.columns])
+    for i, c in enumerate(table.columns, start=1):
+        ws.cell(row=header_row, column=i).font = Font(bold=True)
+        ws.column_dimensions[get_column_letter(i)].width = max(10, min(40, len(str(c.label)) + 2))
     for row in table.rows:
-        values = []
-        for c in table.columns:
-            text = cell_text(row.get(c.key), c.kind)
-            if c.kind in (MONEY, RATIO) and text:
-                values.append(Decimal(text))
-            elif c.kind == COUNT and text:
-                values.append(int(text))
-            else:
-                values.append(downloads.xlsx_cell(text))
-        ws.append(values)
+        ws.append([xlsx_value(row.get(c.key), c.kind) for c in table.columns])
         for i, c in enumerate(table.columns, start=1):
-            if c.kind in formats:
-                ws.cell(row=ws.max_row, column=i).number_format = formats[c.kind]
+            if c.kind in XLSX_FORMATS:
+                ws.cell(row=ws.max_row, column=i).number_format = XLSX_FORMATS[c.kind]
     ws.freeze_panes = ws.cell(row=header_row + 1, column=1)
     buf = io.BytesIO()
     wb.save(buf)

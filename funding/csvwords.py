@@ -19,17 +19,21 @@ COLUMN_OF_PATH = {
     "plannedDates/startDate": "Planned Dates:Start Date", "plannedDates/endDate": "Planned Dates:End Date",
     "filmProject/code": "Film Project:Code", "filmProject": "Film Project:Code",
 }
-MISSING = "missing required 360Giving field(s): "
 
 
 def in_column_words(text: str) -> str:
     """The JSON paths that head each "; "-separated problem (or a list of missing fields), as the CSV
-    columns they came from; the rest of each problem's words are left alone."""
+    columns they came from; the rest of each problem's words (in the active language) are left alone."""
+    from django.utils.translation import gettext
+
+    from .services import missing_fields_words
+
+    missing = missing_fields_words()
     parts = []
     for part in text.split("; "):
-        if part.startswith(MISSING):
-            names = [COLUMN_OF_PATH.get(n.strip(), n.strip()) for n in part[len(MISSING):].split(",")]
-            part = "missing required column(s): " + ", ".join(names)
+        if part.startswith(missing):
+            names = [COLUMN_OF_PATH.get(n.strip(), n.strip()) for n in part[len(missing):].split(",")]
+            part = gettext("missing required column(s): %(columns)s") % {"columns": ", ".join(names)}
         elif ": " in part:
             label, rest = part.split(": ", 1)
             part = f"{COLUMN_OF_PATH.get(label, label)}: {rest}"

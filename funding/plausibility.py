@@ -37,4 +37,8 @@ def grant_warnings(data: dict, *, today: datetime.date | None = None) -> list[st
         if m["kind"] == DisbursementKind.RECOVERY and data.get("award_date") and m["date"] < data["award_date"]:
             found.append(_("A recovery dated %(date)s comes before the grant was awarded (%(award)s).") % {
                 "date": m["date"].isoformat(), "award": data["award_date"].isoformat()})
+    due, award = data.get("repayable_due_date"), data.get("award_date")
+    if due and award and due < award:
+        found.append(_("The repayment is due on %(date)s, before the grant was awarded (%(award)s).") % {
+            "date": due.isoformat(), "award": award.isoformat()})
     return list(dict.fromkeys(found))

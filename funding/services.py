@@ -48,8 +48,45 @@ GRANT_FIELDS = ["identifier", "title", "description", "currency", "amount_awarde
 DATE_PATHS = re.compile(r"(awardDate|startDate|endDate|transactionDate)$")
 
 
+def _schema_words(e) -> str:
+    """One schema error in the user's language (jsonschema's own messages are English and name types)."""
+    v = e.validator
+    if v == "required":
+        missing = e.message.split("'")[1] if "'" in e.message else e.message
+        return gettext("%(field)s is required") % {"field": missing}
+    if v == "type":
+        kind = e.validator_value if isinstance(e.validator_value, str) else "/".join(e.validator_value)
+        words = {"string": gettext("'%(value)s' must be text"), "number": gettext("'%(value)s' must be a number"),
+                 "integer": gettext("'%(value)s' must be a whole number"),
+                 "array": gettext("'%(value)s' must be a list"), "object": gettext("'%(value)s' must be an object"),
+                 "boolean": gettext("'%(value)s' must be true or false")}
+        return words.get(kind, gettext("'%(value)s' is of the wrong kind")) % {"value": e.instance}
+    if v == "minLength":
+        return gettext("must not be empty")
+    if v == "maxLength":
+        return gettext("is longer than %(n)s characters") % {"n": e.validator_value}
+    if v in ("minimum", "exclusiveMinimum"):
+        return gettext("%(value)s must be at least %(min)s") % {"value": e.instance, "min": e.validator_value}
+    if v == "pattern":
+        return gettext("'%(value)s' is not written as this field needs") % {"value": e.instance}
+    if v == "enum":
+        return gettext("'%(value)s' is not one of: %(codes)s") % {
+            "value": e.instance, "codes": ", ".join(map(str, e.validator_value))}
+    if v == "format":
+        return gettext("'%(value)s' is not a valid %(format)s") % {"value": e.instance, "format": e.validator_value}
+    if v == "minItems":
+        return gettext("needs at least %(n)s entry") % {"n": e.validator_value}
+    return e.message
+
+
+def missing_fields_words() -> str:
+    """The start of a "missing fields" problem, in the active language (csvwords names the CSV's columns)."""
+    return gettext("missing required 360Giving field(s): ")
+
+
 def schema_problem(grant: dict) -> str | None:
-    """Every problem the 360Giving schema finds in the grant (one per field, "; " between), or None."""
+    """Every problem the 360Giving schema finds in the grant (one per field, "; " between), in the active
+    language, or None."""
     errors = sorted(grant_validator().iter_errors(_json_ready(grant)), key=lambda e: [str(p) for p in e.absolute_path])
     if not errors:
         return None
@@ -61,16 +98,22 @@ def schema_problem(grant: dict) -> str | None:
                                    "fundingOrganization") if f not in grant]
             if "recipientOrganization" not in grant and "recipientIndividual" not in grant:
                 missing.append("recipientOrganization")
-            problems.setdefault("grant", f"missing required 360Giving field(s): {', '.join(missing)}"
-                                if missing else e.message)
+            problems.setdefault("grant", missing_fields_words() + ", ".join(missing)
+                                if missing else gettext("is not a 360Giving grant"))
         elif DATE_PATHS.search(where) and isinstance(e.instance, str):
             # Not "is not valid under any of the given schemas": say what a date must look like.
-            problems.setdefault(where, f"{where}: '{e.instance}' is not a date; write it as YYYY-MM-DD")
+            problems.setdefault(where, gettext("%(field)s: '%(value)s' is not a date; write it as YYYY-MM-DD")
+                                % {"field": where, "value": e.instance})
         elif e.validator == "enum" and len(e.validator_value) > 10:  # not the whole ISO 4217 list
-            known = "an ISO 4217 currency code such as KZT" if where == "currency" else "one of the schema's codes"
-            problems.setdefault(where, f"{where}: '{e.instance}' is not {known}")
+            known = (gettext("an ISO 4217 currency code such as KZT") if where == "currency"
+                     else gettext("one of the schema's codes"))
+            problems.setdefault(where, gettext("%(field)s: '%(value)s' is not %(known)s")
+                                % {"field": where, "value": e.instance, "known": known})
+        elif e.validator == "oneOf" and isinstance(e.instance, str):
+            problems.setdefault(where, gettext("%(field)s: '%(value)s' is not written as this field needs")
+                                % {"field": where, "value": e.instance})
         else:
-            problems.setdefault(where, f"{where}: {e.message}")
+            problems.setdefault(where, f"{where}: {_schema_words(e)}")
     return "; ".join(problems.values())
 
 
@@ -88,17 +131,19 @@ def _json_ready(value):
 def _exact_decimal(value, field_name: str) -> Decimal:
     """The number exactly as the publisher wrote it (JSON numbers arrive as Decimal, never through float)."""
     if isinstance(value, bool):
-        raise RowError(field_name, "must be a number")
+        raise RowError(field_name, gettext("must be a number"))
     try:
         d = Decimal(str(value).strip())
     except (InvalidOperation, ValueError):
-        raise RowError(field_name, f"'{value}' is not a number (no grouping, '.' as decimal point)") from None
+        raise RowError(field_name, gettext("'%(value)s' is not a number (no grouping, '.' as decimal point)")
+                       % {"value": value}) from None
     if not d.is_finite():
-        raise RowError(field_name, f"'{value}' is not a number")
+        raise RowError(field_name, gettext("'%(value)s' is not a number") % {"value": value})
     if abs(d) > limits.MAX_GRANT_AMOUNT:
         # Every sum over grants (per film, funder, programme, year, nationally) must fit Decimal(20, 2).
-        raise RowError(field_name, f"{value} is over the limit of {limits.MAX_GRANT_AMOUNT:,.2f} for one grant "
-                                   "or transaction; check the amount and its decimal point")
+        raise RowError(field_name, gettext("%(value)s is over the limit of %(limit)s for one grant or transaction; "
+                                           "check the amount and its decimal point")
+                       % {"value": value, "limit": f"{limits.MAX_GRANT_AMOUNT:,.2f}"})
     return d
 
 
@@ -121,7 +166,7 @@ def _date(value, field_name: str) -> datetime.date | None:
     try:
         return datetime.date.fromisoformat(text)
     except ValueError:
-        raise RowError(field_name, f"'{value}' is not a date (YYYY-MM-DD)") from None
+        raise RowError(field_name, gettext("'%(value)s' is not a date (YYYY-MM-DD)") % {"value": value}) from None
 
 
 def csv_row_to_360(row: dict[str, str]) -> dict:
@@ -178,7 +223,7 @@ def _repayable(grant: dict, awarded: Decimal, warnings: list[str]) -> tuple[Deci
         raise RowError("repayable/amount", "required: the part of amountAwarded to be paid back")
     amount = _decimal(value["amount"], "repayable/amount", warnings)
     if amount < 0:
-        raise RowError("repayable/amount", "must not be negative")
+        raise RowError("repayable/amount", gettext("must not be negative"))
     if amount > awarded:
         raise RowError("repayable/amount", f"{amount} is more than the {awarded} awarded: only part of the "
                                            "award (or all of it) can be repayable")
@@ -222,7 +267,7 @@ def _check_lengths(grant: dict) -> None:
 def clean_grant(grant: dict) -> dict:
     """Validate one 360Giving grant and pull out the values the register keeps in columns."""
     if not isinstance(grant, dict):
-        raise RowError("grant", "must be a JSON object")
+        raise RowError("grant", gettext("must be a JSON object"))
     problem = schema_problem(grant)
     if problem:
         raise RowError(problem.split(":")[0] if ":" in problem else "grant", problem)
@@ -231,7 +276,7 @@ def clean_grant(grant: dict) -> dict:
     warnings: list[str] = []
     amount = _decimal(grant["amountAwarded"], "amountAwarded", warnings)
     if amount < 0:
-        raise RowError("amountAwarded", "must not be negative")
+        raise RowError("amountAwarded", gettext("must not be negative"))
     planned = (grant.get("plannedDates") or [{}])[0]
     programme = (grant.get("grantProgramme") or [None])[0]
     film = grant.get("filmProject") or {}
@@ -240,7 +285,7 @@ def clean_grant(grant: dict) -> dict:
     disbursements = []
     for i, tx in enumerate(grant.get("disbursementTransaction") or []):
         if "value" not in tx or "transactionDate" not in tx:
-            raise RowError(f"disbursementTransaction/{i}", "needs value and transactionDate")
+            raise RowError(f"disbursementTransaction/{i}", gettext("needs value and transactionDate"))
         value = _decimal(tx["value"], f"disbursementTransaction/{i}/value", warnings)
         disbursements.append({
             "identifier": str(tx.get("id", "")) or f"{grant['id']}#{i + 1}",

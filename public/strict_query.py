@@ -13,48 +13,19 @@ from django.utils.translation import gettext as _
 from django_filters.rest_framework import DjangoFilterBackend
 from rest_framework.exceptions import ValidationError
 
-# Parameters every public page or file may carry besides its filters.
-PAGE_PARAMS = frozenset({"page"})
+# BadQuery, unknown_parameters and validated live with the FilterSets at the bottom of the apps
+# (films/filtersets.py), so that the staff workspace refuses a parameter the same way without knowing the
+# public site; they are named here for the public pages and the middleware.
+from films.filtersets import PAGE_PARAMS, BadQuery, unknown_parameters, validated  # noqa: F401
+
 # What DRF itself reads: pagination and the format suffix of the browsable API.
 API_PARAMS = frozenset({"limit", "offset", "format"})
-
-
-class BadQuery(Exception):
-    """A query the page cannot answer as asked: {parameter: [messages]}."""
-
-    def __init__(self, errors: dict[str, list[str]]):
-        super().__init__(errors)
-        self.errors = {name: [str(m) for m in messages] for name, messages in errors.items()}
-
-    def lines(self) -> list[str]:
-        return [f"{name}: {message}" for name, messages in self.errors.items() for message in messages]
-
-
-def unknown_parameters(query, known) -> dict[str, list[str]]:
-    """Every parameter name the page does not read, with a message naming the ones it does."""
-    known = sorted(set(known))
-    return {
-        name: [_("This page has no filter “%(name)s”. It reads: %(known)s.")
-               % {"name": name, "known": ", ".join(known) or "—"}]
-        for name in query if name not in known
-    }
 
 
 def check_parameters(request, known) -> None:
     errors = unknown_parameters(request.GET, known)
     if errors:
         raise BadQuery(errors)
-
-
-def validated(filterset, *, extra=PAGE_PARAMS):
-    """The filterset, once every parameter is one of its filters (or `extra`) and every value is valid."""
-    errors = unknown_parameters(filterset.data, [*filterset.filters, *extra])
-    if not filterset.is_valid():
-        for name, messages in filterset.errors.items():
-            errors.setdefault(name, []).extend(messages)
-    if errors:
-        raise BadQuery(errors)
-    return filterset
 
 
 class BadQueryMiddleware:

@@ -27,7 +27,7 @@ from boxoffice.choices import AnomalyKind
 from boxoffice.staff_selectors import cinema_completeness, flagged_anomalies, last_sale_included
 from films.choices import FilmStatus
 from films.models import Film, Organisation
-from films.tables import COUNT, DATE, MOMENT, MONEY, RATIO, Column, Table, in_english
+from films.tables import COUNT, DATE, MOMENT, MONEY, RATIO, YEAR, Column, Table, in_english
 from funding.metrics import _ratio
 from funding.models import FilmMetrics, Grant, MetricsDiscrepancy, Programme
 from funding.selectors import funded_vs_released, is_released
@@ -126,7 +126,7 @@ def funded_vs_released_table(params) -> Table:
         slug="funded-vs-released",
         title=_("Funded vs released, by cohort year"),
         columns=[
-            Column("year", _("Cohort year")),
+            Column("year", _("Cohort year"), YEAR),
             Column("films_funded", _("Films funded"), COUNT),
             Column("awarded", _in_home(N_("Awarded, %(currency)s")), MONEY),
             Column("films_released", _("Films released"), COUNT),
@@ -152,7 +152,7 @@ def funded_vs_released_table(params) -> Table:
         ],
         as_of=report.as_of_sale,
         filters=_described(params, [FUNDER, PROGRAMME, COHORT]),
-        note=_in_home(N_("metrics.md: cohort = award year of the film's earliest %(currency)s grant; only approved "
+        note=_in_home(N_("A film's cohort is the year of its earliest approved %(currency)s grant; only approved "
                          "grants count.")),
     )
 
@@ -215,9 +215,9 @@ def stalled_projects_table(params, today: datetime.date | None = None) -> Table:
         slug="stalled-projects",
         title=_("Stalled projects"),
         columns=[
-            Column("film_code", _("Film")),
+            Column("film_code", _("Film"), link="staff:film"),
             Column("title", _("Title")),
-            Column("status", _("Status")),
+            Column("status", _("Status"), words=True),
             Column("planned_release", _("Planned release"), DATE),
             Column("last_status_change", _("Last status change"), DATE),
             Column("days_since_change", _("Days since change"), COUNT),
@@ -264,9 +264,9 @@ def return_on_funding_table(params) -> Table:
         title=_("Return on funding ranking"),
         columns=[
             Column("rank", _("Rank"), COUNT),
-            Column("film_code", _("Film")),
+            Column("film_code", _("Film"), link="staff:film"),
             Column("title", _("Title")),
-            Column("cohort_year", _("Cohort"), COUNT),  # a year: an integer in XLSX, not text
+            Column("cohort_year", _("Cohort"), YEAR),  # an integer in XLSX, never grouped
             Column(home_key("awarded"), _in_home(N_("Awarded, %(currency)s")), MONEY),
             Column("gross", _in_home(N_("Gross, %(currency)s")), MONEY),
             Column("admissions", _("Admissions"), COUNT),
@@ -278,8 +278,8 @@ def return_on_funding_table(params) -> Table:
         as_of=_funding_stamp(),
         filters=_described(params, [COHORT]),
         note=_in_home(N_(
-            "metrics.md: return on funding = gross / awarded (%(currency)s grants); funding per admission = "
-            "awarded / admissions, empty without admissions."
+            "Return on funding is the film's gross divided by the %(currency)s it was awarded; funding per "
+            "admission is the amount awarded divided by the admissions, left empty when there are none."
         )),
     )
 
@@ -358,7 +358,7 @@ def completeness_table(params) -> Table:
         slug="data-completeness",
         title=_("Data completeness per cinema"),
         columns=[
-            Column("cinema_code", _("Cinema")),
+            Column("cinema_code", _("Cinema"), link="staff:cinema"),
             Column("cinema_name", _("Name")),
             Column("region", _("Region")),
             Column("connected", _("Connected")),
@@ -403,13 +403,13 @@ def anomalies_table(params) -> Table:
         title=_("Anomalies flagged in sales"),
         columns=[
             Column("flagged_at", _("Flagged"), MOMENT),
-            Column("kind", _("Kind")),
-            Column("cinema", _("Cinema")),
+            Column("kind", _("Kind"), words=True),
+            Column("cinema", _("Cinema"), link="staff:cinema"),
             Column("screen", _("Screen")),
             Column("screening_start", _("Screening"), MOMENT),
-            Column("film_code", _("Film")),
+            Column("film_code", _("Film"), link="staff:film"),
             Column("transaction_id", _("Transaction")),
-            Column("batch", _("Batch"), COUNT),
+            Column("batch", _("Batch"), YEAR, link="boxoffice:batch"),  # an id: never grouped
             Column("detail", _("Detail")),
         ],
         rows=rows,
@@ -476,7 +476,7 @@ def metrics_discrepancies_table(params) -> Table:
         title=_("Stored metrics that disagreed with a full recompute"),
         columns=[
             Column("found_at", _("Found"), MOMENT),
-            Column("film_code", _("Film")),
+            Column("film_code", _("Film"), link="staff:film"),
             Column("fields", _("Figures")),
             Column("stored", _("Stored figures")),
             Column("expected", _("Recomputed figures")),
@@ -518,14 +518,14 @@ def reported_vs_ticketed_table(params) -> Table:
                 "share_covered": _ratio(r.covered_ticket_gross, r.spoken_gross),
                 "reported_admissions": r.spoken_admissions,
                 "ticketed_admissions": r.covered_ticket_admissions,
-                "flagged": "tickets exceed the report" if r.covered_ticket_gross > r.spoken_gross else "",
+                "flagged": N_("tickets exceed the report") if r.covered_ticket_gross > r.spoken_gross else "",
             }
         )
     return Table(
         slug="reported-vs-ticketed",
         title=_("Box-office reports vs ticket sales"),
         columns=[
-            Column("film_code", _("Film")),
+            Column("film_code", _("Film"), link="staff:film"),
             Column("period_start", _("From"), DATE),
             Column("period_end", _("To"), DATE),
             Column("place", _("Place")),
@@ -539,15 +539,15 @@ def reported_vs_ticketed_table(params) -> Table:
             Column("share_covered", _("Share covered by the feed"), RATIO),
             Column("reported_admissions", _("Reported admissions"), COUNT),
             Column("ticketed_admissions", _("Ticketed admissions"), COUNT),
-            Column("flagged", _("Flag")),
+            Column("flagged", _("Flag"), words=True),
         ],
         rows=rows,
         as_of=_funding_stamp(),
         filters=_described(params, [FLAGGED]),
         note=_(
-            "Where a report row speaks (box-office-reports.md) for days that also have accepted ticket sales "
-            "inside its place: the report's figure for the days it speaks for, and the tickets it stands in for "
-            "on them. The report counts; flagged when the tickets exceed it."
+            "Where a box-office report covers days that also have accepted ticket sales in its place: the "
+            "report's figure for those days beside the ticket sales it replaces. The report is the figure that "
+            "counts; a row is flagged when the ticket sales exceed it."
         ),
     )
 
@@ -574,7 +574,7 @@ def gross_provenance_table(params) -> Table:
         slug="gross-provenance",
         title=_("Where each film's gross comes from"),
         columns=[
-            Column("film_code", _("Film")),
+            Column("film_code", _("Film"), link="staff:film"),
             Column("title", _("Title")),
             Column("gross", _in_home(N_("Gross, %(currency)s")), MONEY),
             Column("gross_from_tickets", _in_home(N_("From ticket sales, %(currency)s")), MONEY),
@@ -586,8 +586,9 @@ def gross_provenance_table(params) -> Table:
         rows=rows,
         as_of=_funding_stamp(),
         filters=_described(params, [COHORT]),
-        note=_("box-office-reports.md: per film and day the widest place with a report speaks; elsewhere the "
-               "accepted ticket sales count. Incomplete: a report that speaks gives no admissions."),
+        note=_("For each film and day, the box-office report covering the widest place counts (the country, "
+               "then a region, then a cinema); where there is none, the accepted ticket sales count. Incomplete: "
+               "a report that counts gives no admissions."),
     )
 
 

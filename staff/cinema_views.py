@@ -2,13 +2,14 @@
 
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.db.models import Q
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext
 
+from boxoffice.filtersets import StaffCinemaFilterSet
 from boxoffice.models import Cinema
 from boxoffice.selectors import cinemas_with_activity
 from boxoffice.services import upsert_cinema_screen
+from films.filtersets import validated
 from films.permissions import can_edit_registers, reader_view, register_editor, workspace_reader
 
 from .cinema_forms import CinemaScreenForm
@@ -17,12 +18,8 @@ from .film_views import outcome_text, page_actor
 
 @workspace_reader
 def cinema_list(request):
+    cinemas = validated(StaffCinemaFilterSet(request.GET, queryset=cinemas_with_activity().order_by("code"))).qs
     q = request.GET.get("q", "").strip()
-    cinemas = cinemas_with_activity().order_by("code")
-    if q:
-        cinemas = cinemas.filter(
-            Q(code__icontains=q) | Q(name__icontains=q) | Q(city__icontains=q) | Q(chain__icontains=q)
-        )
     page = Paginator(cinemas, 50).get_page(request.GET.get("page"))
     return render(request, "staff/cinema_list.html", {"page": page, "q": q})
 

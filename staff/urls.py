@@ -34,6 +34,7 @@ urlpatterns = [
     path("cinemas/new/", boxoffice_views.cinema_create, name="cinema-new"),
     path("cinemas/<str:code>/", boxoffice_views.cinema_detail, name="cinema"),
     path("uploads/<str:register>/", funding_views.upload, name="upload"),
+    path("uploads/<str:register>/template.csv", funding_views.upload_template, name="upload-template"),
     path("queue/", funding_views.queue, name="queue"),
     path("audit/", film_views.audit_list, name="audit"),
     re_path(r"^audit/export\.(?P<fmt>csv|xlsx)$", film_views.audit_download, name="audit-export"),

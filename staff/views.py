@@ -9,10 +9,9 @@ from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse
+from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext, gettext_lazy, ngettext
 
 from boxoffice.reporting import import_box_office
@@ -20,16 +19,18 @@ from boxoffice.selectors import open_held_records
 from boxoffice.services import import_cinemas
 from films.audit import Actor
 from films.choices import Door
+from films.filtersets import validated
 from films.importing import RowError
 from films.middleware import upload_limit
 from films.models import AuditEvent
 from films.permissions import can_edit_registers, reader_view, register_editor, workspace_reader
 from films.services import import_films
-from films.tables import cell_text, download
+from films.tables import cell_text, download, page_cell
 from films.tabular import FileRejected
 from funding import exactjson
 from funding.choices import ChangeStatus, DisbursementKind
 from funding.exports import grants_package
+from funding.filtersets import StaffGrantFilterSet, report_filterset
 from funding.models import Grant, GrantChange
 from funding.plausibility import grant_warnings
 from funding.selectors import new_in_register, repayment_of
@@ -111,22 +112,8 @@ def dashboard(request):
 @workspace_reader
 def grant_list(request):
     grants = Grant.objects.select_related("funder", "recipient", "film").order_by("-award_date", "identifier")
-    state = request.GET.get("state", "")
-    if state == "pending":
-        grants = grants.filter(changes__status=ChangeStatus.PENDING).distinct()
-    elif state == "unlinked":
-        grants = grants.filter(film__isnull=True)
-    elif state == "unpublished":
-        grants = grants.filter(published=False)
-    q = request.GET.get("q", "").strip()
-    if q:
-        grants = grants.filter(
-            Q(identifier__icontains=q)
-            | Q(title__icontains=q)
-            | Q(film__code__icontains=q)
-            | Q(film_code__icontains=q)
-            | Q(recipient__name__icontains=q)
-        )
+    grants = validated(StaffGrantFilterSet(request.GET, queryset=grants)).qs
+    state, q = request.GET.get("state", ""), request.GET.get("q", "").strip()
     page = Paginator(grants, 50).get_page(request.GET.get("page"))
     pending_ids = set(
         GrantChange.objects.filter(status=ChangeStatus.PENDING).values_list("grant_id", flat=True)
@@ -452,8 +439,10 @@ def _load_box_office(stream, actor):
 
 
 UPLOADS = {
-    "films": (gettext_lazy("Films register"), gettext_lazy("films.csv columns of registers.md"), _load_films),
-    "cinemas": (gettext_lazy("Cinemas register"), gettext_lazy("cinemas.csv: one row per screen"), _load_cinemas),
+    "films": (gettext_lazy("Films register"), gettext_lazy("A CSV file, one row per film; the film code is its key"),
+              _load_films),
+    "cinemas": (gettext_lazy("Cinemas register"), gettext_lazy("A CSV file, one row per screen of a cinema"),
+                _load_cinemas),
     "grants": (
         gettext_lazy("Grants register"),
         gettext_lazy(
@@ -470,6 +459,41 @@ UPLOADS = {
         _load_box_office,
     ),
 }
+def _upload_columns(register: str) -> tuple[list[str], set[str]]:
+    """The columns a register's CSV upload reads, as its header names them, and which of them are required."""
+    import re
+
+    from boxoffice import reporting
+    from boxoffice.services import CINEMA_COLUMNS
+    from films.services import FILM_COLUMNS
+
+    from .services import CSV_COLUMNS, CSV_REQUIRED
+
+    if register == "grants":  # 360Giving's flattened CSV: "Award Date", "Recipient Org:Identifier"
+        def title(name):
+            return re.sub(r"(^|[ :])([a-z])", lambda m: m.group(1) + m.group(2).upper(), name)
+
+        return [title(c) for c in CSV_COLUMNS], {title(c) for c in CSV_REQUIRED}
+    return {
+        "films": (FILM_COLUMNS, {"film_code", "title"}),
+        "cinemas": (CINEMA_COLUMNS, {"cinema_code", "cinema_name", "region", "city", "screen", "seats"}),
+        "box-office": (reporting.FIELDS, set(reporting.REQUIRED)),
+    }[register]
+
+
+@workspace_reader
+def upload_template(request, register):
+    """An empty CSV with the register's header row: a file to fill in, whose columns the upload reads."""
+    if register not in UPLOADS:
+        raise Http404("No such register")
+    columns, _ = _upload_columns(register)
+    from films.downloads import csv_text
+
+    response = HttpResponse(csv_text(columns, []), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{register}-template.csv"'
+    return response
+
+
 @upload_limit("REGISTER_MAX_UPLOAD_BYTES")
 @register_editor
 def upload(request, register):
@@ -504,6 +528,7 @@ def upload(request, register):
             "register": register,
             "report": report,
             "registers": UPLOADS,
+            "columns": [(c, c in _upload_columns(register)[1]) for c in _upload_columns(register)[0]],
         },
     )
 
@@ -571,6 +596,15 @@ def _report(slug):
     return REPORTS[slug]
 
 
+def _cell_link(column, value) -> str:
+    if not column.link or value in (None, ""):
+        return ""
+    try:
+        return reverse(column.link, args=[value])
+    except NoReverseMatch:
+        return ""
+
+
 REPORT_PAGE_ROWS = 100  # a long report reads (and prints) page by page
 
 
@@ -580,14 +614,27 @@ def _filters_only(params):
     return query
 
 
+def _report_filters(request, report) -> dict:
+    """The report's filters as asked, validated by its FilterSet (an unknown parameter or a value not among a
+    filter's choices is a 400 naming it); only the ones given."""
+    filterset = validated(report_filterset(report.filters, request.GET))
+    return {name: value for name, value in filterset.form.cleaned_data.items() if value}
+
+
 @workspace_reader
 def report_page(request, slug):
     report = _report(slug)
-    table = report.build(request.GET)
-    numeric = [c.kind in ("money", "count", "ratio") for c in table.columns]
+    table = report.build(_report_filters(request, report))
+    numeric = [c.kind in ("money", "count", "ratio", "year") for c in table.columns]
     page = Paginator(table.rows, REPORT_PAGE_ROWS).get_page(request.GET.get("page"))
     query = _filters_only(request.GET).urlencode()
     rows = [table.cells(r) for r in page.object_list]
+    # As shown: in the page's language (grouped money, percentages), a code linked to its record.
+    cells = [
+        [(page_cell(r.get(c.key), c.kind, words=c.words), is_number, _cell_link(c, r.get(c.key)), c.kind)
+         for c, is_number in zip(table.columns, numeric, strict=True)]
+        for r in page.object_list
+    ]
     return render(
         request,
         "staff/report.html",
@@ -595,8 +642,8 @@ def report_page(request, slug):
             "report": report,
             "table": table,
             "rows": rows,
-            # The cells of this page, each with whether it is a figure (right-aligned) for the template.
-            "cells": [list(zip(r, numeric, strict=True)) for r in rows],
+            # The cells of this page as shown, each with whether it is a figure (right-aligned), its link and kind.
+            "cells": cells,
             "page": page,
             "query": query,
             "page_query": f"{query}&page={page.number}" if query else f"page={page.number}",
@@ -608,7 +655,8 @@ def report_page(request, slug):
 @workspace_reader
 def report_download(request, slug, fmt):
     """The whole report, or with ?page=N the rows of that page of the report page (same filters)."""
-    table = _report(slug).build(request.GET)
+    report = _report(slug)
+    table = report.build(_report_filters(request, report))
     if request.GET.get("page"):
         page = Paginator(table.rows, REPORT_PAGE_ROWS).get_page(request.GET.get("page"))
         table = dataclasses.replace(table, rows=list(page.object_list), slug=f"{table.slug}-page-{page.number}")

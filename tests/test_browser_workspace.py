@@ -10,6 +10,11 @@ from .test_browser_staff import SHOTS, browser, shot  # noqa: F401 - the fixture
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 LANGS = ["kk", "ru", "en"]
+GRANTS_HEADER = ("Identifier,Title,Description,Currency,Amount Awarded,Award Date,Recipient Org:Identifier,"
+                 "Recipient Org:Name,Funding Org:Identifier,Funding Org:Name\n")
+# How a grant row's bad date reads in each language (funding/services.py schema_problem).
+GRANT_ROW_WORDS = {"kk": "күн емес", "ru": "не дата", "en": "is not a date"}
+MONEY_GROUPED = r"\d[\s\u00a0\u202f,]\d{3}[.,]\d{2}$"
 HEADER = "cinema_code,transaction_id,kind,refund_of,sold_at,screening_start,screen,film_code,tickets,amount"
 ROW = "KZ-C0001,OP-{n},sale,,2024-09-01T10:00:00+05:00,2024-09-01T18:00:00+05:00,1,KZ-2024-0003,2,4000.00"
 
@@ -116,7 +121,7 @@ def test_officers_register_a_film_and_its_grant_and_a_colleague_approves_three(
     assert page.input_value("#id_film_code") == "KZ-2025-0100"
     for field, value in {"identifier": f"360G-KZ-DALA-{lang}", "title": "Production support: Dala",
                          "description": "State support", "amount_awarded": "150 000 000",
-                         "award_date": "2025-03-15"}.items():
+                         "award_date": "2030-03-15"}.items():  # a typo for 2025: warned, not refused
         page.fill(f"#id_{field}", value)
     # The recipient and the funder are chosen from the register, by a former name or part of the name.
     _choose_organisation(page, "recipient", "Aldongar", "Aldongar Productions LLP")
@@ -124,12 +129,35 @@ def test_officers_register_a_film_and_its_grant_and_a_colleague_approves_three(
     _choose_organisation(page, "funder", "Support of National", "State Center for Support of National Cinema")
     assert page.input_value("#id_funder_id") == "KZ-BIN-190340001111"
     page.fill("#id_programme", "Debut films")
+    # The submit button ends the form: below every field, not beside one mid-form.
+    button_top = page.locator("main form.grid button[type=submit]").bounding_box()["y"]
+    field_bottoms = page.locator("main form.grid .field").evaluate_all(
+        "ps => ps.map(p => p.getBoundingClientRect().bottom + window.scrollY)")
+    assert button_top >= max(field_bottoms), (button_top, max(field_bottoms))
     shot(page, f"13-officer-grant-form-{lang}")
     page.click("main form.grid button[type=submit]")
     page.wait_for_url("**/staff/grants/*/")
     grant = Grant.objects.get(identifier=f"360G-KZ-DALA-{lang}")
     assert grant.film.code == "KZ-2025-0100" and str(grant.amount_awarded) == "150000000.00"
     assert grant.recipient.name == "Aldongar Productions LLP" and not grant.published
+    warning = page.inner_text(".messages .warning")  # in the page's language, naming the date
+    assert "2030-03-15" in warning and ("in the future" in warning) == (lang == "en"), warning
+    assert page.locator("text=2030-03-15").count() >= 1
+
+    # A spreadsheet of grants with a bad row: every error of the row at once, in the page's language, with its
+    # Key and the file's column names (Award Date, not awardDate).
+    page.goto(f"{live_server.url}/{lang}/staff/uploads/grants/")
+    assert page.locator(f"a[href='/{lang}/staff/uploads/grants/template.csv']").count() == 1
+    assert page.locator("p.columns code:text-is('Award Date')").count() == 1
+    bad = (GRANTS_HEADER + f"360G-KZ-BAD-{lang},Support,d,KZTX,100.00,15.03.2025,KZ-BIN-110840007890,"
+           "Aldongar Productions LLP,KZ-BIN-190340001111,State Center for Support of National Cinema\n")
+    page.set_input_files("#id_file", files=[{"name": "grants.csv", "mimeType": "text/csv", "buffer": bad.encode()}])
+    page.click("main form button[type=submit]")
+    page.wait_for_selector(".report table")
+    key, field, why = (page.inner_text(f".report table tbody tr td:nth-child({n})") for n in (2, 3, 4))
+    assert key == f"360G-KZ-BAD-{lang}" and "Award Date" in field + why and "Currency" in why
+    assert GRANT_ROW_WORDS[lang] in why and "awardDate" not in why, why
+    shot(page, f"13-officer-grant-upload-errors-{lang}")
 
     # Two more changes by the same officer (through the same service), then the colleague's queue.
     for n in (1, 2):
@@ -155,8 +183,11 @@ def test_officers_register_a_film_and_its_grant_and_a_colleague_approves_three(
 def test_an_auditor_exports_the_anomalies_page_by_page(browser, live_server, examples_dir, lang):  # noqa: F811
     import csv
     import io
+    import re
 
-    from boxoffice.tests.helpers import as_csv, sale, send
+    from openpyxl import load_workbook
+
+    from boxoffice.tests.helpers import FILM, as_csv, sale, send
     from staff.views import REPORT_PAGE_ROWS
 
     _load_registers(examples_dir)
@@ -181,4 +212,25 @@ def test_an_auditor_exports_the_anomalies_page_by_page(browser, live_server, exa
             page.click(".pager a")
             page.wait_for_url("**page=2**")
     assert len(got) == n and len({tuple(r) for r in got}) == n  # every anomaly once, none twice
+
+    # The page's workbook is headed in the page's language; its figures are numbers.
+    with page.expect_download() as download:
+        page.click("a.page-export:text('XLSX')")
+    sheet = load_workbook(io.BytesIO(Path(download.value.path()).read_bytes())).active
+    rows = [[c.value for c in r] for r in sheet.iter_rows()]
+    at = next(i for i, r in enumerate(rows) if len([v for v in r if v is not None]) > 5)  # after the preamble
+    # Its header is the page's: the same labels, in the same language.
+    labels = page.locator("#report-table thead th").all_inner_texts()
+    assert rows[at] == labels and "film_code" not in rows[at]
+    batch = page.locator("#report-table thead th").evaluate_all("ths => ths.map(t => t.dataset.key)").index("batch")
+    assert all(isinstance(r[batch], int) for r in rows[at + 1:])
+    # Codes link to their records; no developer words; money grouped; the widest table fits at 1280 px.
+    assert page.locator(f"#report-table a[href='/{lang}/staff/films/{FILM}/']").count() > 0
+    page.goto(f"{live_server.url}/{lang}/staff/reports/funded-vs-released/")
+    total = page.locator("#report-table tbody tr").last.locator("td").nth(2).inner_text()
+    assert re.search(MONEY_GROUPED, total), total
+    assert ".md" not in page.inner_text("main")
+    page.goto(f"{live_server.url}/{lang}/staff/reports/data-completeness/")
+    assert fits(page), f"/{lang}/staff/reports/data-completeness/ is wider than 1280 px"
+    shot(page, f"13-auditor-completeness-{lang}")
     page.close()

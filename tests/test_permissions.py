@@ -37,6 +37,7 @@ STAFF_EDITOR_ONLY = {
 # ... and those every workspace reader (auditors too) may open; POSTs to them are for officers.
 STAFF_READ = {
     "staff:dashboard",
+    "staff:upload-template",
     "staff:films",
     "staff:film",
     "staff:organisations",

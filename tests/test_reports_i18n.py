@@ -8,6 +8,7 @@ from types import SimpleNamespace
 import pytest
 from django.urls import reverse
 from django.utils import translation
+from django.utils.translation import gettext
 from openpyxl import load_workbook
 
 from boxoffice.choices import AnomalyKind, BatchSource, BatchStatus, Outcome
@@ -104,8 +105,10 @@ def test_filters_line_and_xlsx_preamble_follow_the_language(client, auditor, rep
     english_rows = list(load_workbook(io.BytesIO(english_workbook.content)).active.iter_rows(values_only=True))
     assert rows[0][0] == EXPECTED[lang]["funded-vs-released"][0]
     assert rows[1][0].startswith(STAMP[lang]) and rows[2][0].startswith(FILTERS[lang])
-    # Below the preamble: the column keys, then the very cells of the English download.
-    assert rows[4:] == english_rows[4:] and rows[4][0] == "year"
+    # Below the preamble: the columns' labels in the page's language, then the very cells of the English download.
+    with translation.override(lang):
+        assert rows[4][0] == gettext("Cohort year")
+    assert rows[5:] == english_rows[5:] and english_rows[4][0] == "Cohort year"
 
 
 @pytest.mark.parametrize("lang", LANGUAGES)

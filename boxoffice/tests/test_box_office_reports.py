@@ -190,6 +190,23 @@ def test_a_partly_overlapping_row_is_rejected_naming_the_other(registers):
 
 
 @pytest.mark.django_db
+def test_a_row_reports_every_error_at_once(registers):
+    """Issue 13: a clerk fixes a row in one go, not one error per upload."""
+    report = load([{"period_start": "2025-03-08", "period_end": "2025-03-01", "gross": "12 500,00",
+                    "currency": "USD", "admissions": "many", "region": "KZ-99", "source": ""}])
+    (problem,) = report.summary()["problems"]
+    fields = ["period_end", "gross", "currency", "admissions", "region", "source"]
+    assert problem["field"] == ", ".join(fields)
+    for field in fields:
+        assert f"{field}: " in problem["reason"], field
+    assert "2025-03-01 is before period_start 2025-03-08" in problem["reason"]
+    assert "'many' is not a whole number" in problem["reason"]
+    # A row with a single error reads as before: its field, and why.
+    (one,) = load([{"period_start": "2025-03-01", "period_end": "2025-03-01", "gross": "-1"}]).summary()["problems"]
+    assert one["field"] == "gross" and one["reason"].startswith("-1 is negative")
+
+
+@pytest.mark.django_db
 def test_each_bad_field_is_named_with_why(registers):
     base = {"period_start": "2025-03-01", "period_end": "2025-03-01", "gross": "1.00"}
     report = load([
@@ -344,3 +361,15 @@ def test_partial_overlap_is_found_among_many_nested_and_apart_periods():
                       and not (s <= h.period_start and h.period_end <= e)
                       and not (h.period_start <= s and e <= h.period_end)]
             assert (periods.partly_overlapping(s, e) is not None) == bool(direct), (a, b)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("lang, words", [("kk", "теріс"), ("ru", "отрицательно")])
+def test_report_row_errors_are_in_the_language_of_the_page(registers, lang, words):
+    from django.utils import translation
+
+    with translation.override(lang):
+        (problem,) = load([{"period_start": "2025-03-01", "period_end": "2025-03-01", "gross": "-1",
+                            "source": ""}]).summary()["problems"]
+    assert problem["field"] == "gross, source" and words in problem["reason"], problem["reason"]
+    assert "negative" not in problem["reason"]

@@ -21,6 +21,22 @@ RECORD_TYPES = {
 }
 
 
+EMPTY = (None, "", [], {})
+
+# What an audit entry's action says, in the page's language (the stored action stays the English word, which
+# the filter and the CSV use).
+ACTIONS = {
+    "create": _("created"), "update": _("changed"), "delete": _("deleted"), "link": _("linked to a film"),
+    "merge": _("merged"), "propose": _("proposed"), "approve": _("approved"), "reject": _("rejected"),
+    "withdraw": _("withdrawn"), "password": _("password changed"),
+}
+
+
+@register.filter
+def action_words(action: str) -> str:
+    return str(ACTIONS.get(action, action))
+
+
 def _text(value) -> str:
     """A stored value as a person reads it: JSON (never Python's repr), nothing for null."""
     if value is None or value == "":
@@ -37,8 +53,11 @@ def audit_changes(event) -> dict:
     if not isinstance(before, dict) and not isinstance(after, dict):
         return {"changed": [{"field": "", "before": _text(before), "after": _text(after)}], "unchanged": []}
     before, after = before if isinstance(before, dict) else {}, after if isinstance(after, dict) else {}
+    # A field that was and stays empty (null, "", [], {}) is no change, even when a record is created or
+    # deleted: it folds away with the unchanged fields, so a new grant's entry lists what it was given.
     rows = [{"field": k, "before": _text(before.get(k)), "after": _text(after.get(k)),
-             "changed": before.get(k) != after.get(k) or (k in before) != (k in after)}
+             "changed": before.get(k) not in EMPTY or after.get(k) not in EMPTY
+             if before.get(k) in EMPTY or after.get(k) in EMPTY else before.get(k) != after.get(k)}
             for k in sorted(set(before) | set(after))]
     return {"changed": [r for r in rows if r["changed"]], "unchanged": [r for r in rows if not r["changed"]]}
 

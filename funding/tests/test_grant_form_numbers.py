@@ -63,3 +63,17 @@ def test_implausible_grants_and_disbursements_are_warned_not_refused(client, reg
     client.force_login(officer2)
     review = client.get(reverse("staff:grant", args=[grant.pk])).content.decode()
     assert "Please check before approving" in review and "is more than the" in review
+
+
+def test_a_repayment_due_before_the_grant_is_warned_not_refused():
+    import datetime
+    from decimal import Decimal
+
+    from funding.plausibility import grant_warnings
+
+    data = {"award_date": datetime.date(2024, 3, 1), "amount_awarded": Decimal("100.00"), "currency": "KZT",
+            "disbursements": [], "repayable_due_date": datetime.date(2023, 12, 31)}
+    assert grant_warnings(data, today=datetime.date(2025, 1, 1)) == [
+        "The repayment is due on 2023-12-31, before the grant was awarded (2024-03-01)."]
+    assert grant_warnings({**data, "repayable_due_date": datetime.date(2026, 1, 1)},
+                          today=datetime.date(2025, 1, 1)) == []

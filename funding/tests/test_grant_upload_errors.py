@@ -28,3 +28,27 @@ def test_a_row_that_does_not_parse_keeps_its_key(registers):
     report = _report("360G-BAD-2,Support,d,KZT,\"150,000,000\",2025-03-15,KZ-BIN-1,Studio,KZ-BIN-2,Funder\n")
     (row,) = [r for r in report.rows if r.outcome == "rejected"]
     assert row.key == "360G-BAD-2" and row.field == "Amount Awarded"
+
+
+def test_row_errors_are_in_the_language_of_the_page(registers):
+    """On /kk/ and /ru/ a clerk reads the row's errors in her language; the columns keep the file's names."""
+    from django.utils import translation
+
+    row = "360G-BAD-3,Support,d,KZTX,100.00,15.03.2025,KZ-BIN-1,Studio,KZ-BIN-2,Funder\n"
+    expected = {"kk": ("Award Date: '15.03.2025' күн емес; ЖЖЖЖ-АА-КК түрінде жазыңыз", "ISO 4217 валюта коды"),
+                "ru": ("Award Date: '15.03.2025' — не дата; запишите как ГГГГ-ММ-ДД", "код валюты ISO 4217")}
+    for lang, (date_words, currency_words) in expected.items():
+        with translation.override(lang):
+            (problem,) = [r for r in _report(row).rows if r.outcome == "rejected"]
+        assert problem.key == "360G-BAD-3"
+        assert date_words in problem.reason and currency_words in problem.reason, problem.reason
+        assert "is not" not in problem.reason and "awardDate" not in problem.reason
+
+
+def test_a_missing_value_is_named_by_its_column_in_the_language_of_the_page(registers):
+    from django.utils import translation
+
+    with translation.override("ru"):
+        report = _report("360G-BAD-4,Support,d,KZT,100.00,,KZ-BIN-1,Studio,KZ-BIN-2,Funder\n")
+    (problem,) = [r for r in report.rows if r.outcome == "rejected"]
+    assert problem.reason == "нет обязательных столбцов: Award Date", problem.reason

@@ -58,7 +58,7 @@ def test_the_cohort_year_is_an_integer_in_xlsx(client, auditor, examples_loaded)
     client.force_login(auditor)
     xlsx = client.get(reverse("staff:report-export", args=["return-on-funding", "xlsx"]))
     rows = [list(r) for r in load_workbook(io.BytesIO(xlsx.content)).active.iter_rows(values_only=True)]
-    header_at = next(i for i, r in enumerate(rows) if "cohort_year" in r)
-    column = rows[header_at].index("cohort_year")
+    header_at = next(i for i, r in enumerate(rows) if "Cohort" in r)  # the column's label heads it
+    column = rows[header_at].index("Cohort")
     years = [r[column] for r in rows[header_at + 1:] if r[column] is not None]
     assert years and all(isinstance(y, int) for y in years)

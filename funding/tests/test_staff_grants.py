@@ -269,3 +269,26 @@ def test_another_officers_pending_change_is_reviewed_before_a_new_proposal(
     mine = grant.changes.get(status=ChangeStatus.PENDING)
     assert mine.proposed_by == officer2
     assert [t["value"] for t in mine.proposed["disbursementTransaction"]] == [Decimal("700.00")]
+
+
+def test_the_upload_page_shows_the_columns_and_offers_a_template(client, registers, officer):
+    """Issue 13: the upload page says what the file must hold and gives a file to fill in, per register."""
+    import csv as csv_module
+    import io as io_module
+
+    client.force_login(officer)
+    page = client.get(reverse("staff:upload", args=["grants"])).content.decode()
+    assert "<code>Award Date</code> *" in page and "<code>Film Project:Code</code>," in page
+    assert reverse("staff:upload-template", args=["grants"]) in page
+    template = client.get(reverse("staff:upload-template", args=["grants"]))
+    header = next(csv_module.reader(io_module.StringIO(template.content.decode())))
+    assert "Recipient Org:Identifier" in header and template["Content-Disposition"].endswith('grants-template.csv"')
+    from films.audit import Actor
+    from films.tabular import FileRejected
+    from funding.services import import_grants
+
+    # The template's header is one the upload reads: the file is only refused for having no rows yet.
+    with pytest.raises(FileRejected, match="has a header but no grants"):
+        import_grants(stream=io_module.BytesIO(template.content), actor=Actor(label="t"), review=True)
+    films = client.get(reverse("staff:upload-template", args=["films"])).content.decode()
+    assert films.startswith("film_code,title,")
