@@ -443,7 +443,8 @@ def import_grants(*, stream: BinaryIO, actor: Actor, published: bool = True,
         if isinstance(grant, RowError):
             raise grant
         if key and key in seen:
-            raise RowError("id", f"grant {key} already given at {seen[key]} in this file")
+            raise RowError("id", gettext("grant %(key)s already given at %(position)s in this file")
+                           % {"key": key, "position": seen[key]})
         data = clean_grant(grant)
         seen[key] = position
         if review:
