@@ -153,7 +153,11 @@ class BatchRecord(models.Model):
     position = models.PositiveIntegerField(help_text="CSV line number or JSON index")
     outcome = models.CharField(max_length=10, choices=Outcome.choices)
     field = models.CharField(max_length=40, blank=True)
-    reason = models.TextField(blank=True)
+    # Why, as the rulebook's reason code and its parameters (boxoffice/rulebook.py): the text is rendered when
+    # shown, in the reader's language. Records stored before the rulebook keep their text in reason_text.
+    reason_code = models.CharField(max_length=40, blank=True)
+    reason_params = models.JSONField(default=dict, blank=True)
+    reason_text = models.TextField(blank=True, db_column="reason")
     cinema_code = models.CharField(max_length=64, blank=True)
     transaction_id = models.CharField(max_length=200, blank=True)
     content_hash = models.CharField(max_length=64, blank=True)
@@ -161,7 +165,9 @@ class BatchRecord(models.Model):
     # Held records: when and by which batch they were finally applied (or turned out rejected).
     resolved_at = models.DateTimeField(null=True, blank=True)
     resolved_outcome = models.CharField(max_length=10, choices=Outcome.choices, blank=True)
-    resolved_reason = models.TextField(blank=True)
+    resolved_code = models.CharField(max_length=40, blank=True)
+    resolved_params = models.JSONField(default=dict, blank=True)
+    resolved_reason_text = models.TextField(blank=True, db_column="resolved_reason")
 
     class Meta:
         ordering = ["batch", "position"]
@@ -173,6 +179,26 @@ class BatchRecord(models.Model):
     def __str__(self):
         return f"batch {self.batch_id} #{self.position}: {self.outcome}"
 
+    @property
+    def reason(self) -> str:
+        """Why, in the active language."""
+        from .rulebook import render
+
+        return render(self.reason_code, self.reason_params, self.reason_text)
+
+    @property
+    def reason_en(self) -> str:
+        """Why, in English: the CSV download, the API and the command line (ticket-sales.md)."""
+        from .rulebook import render_en
+
+        return render_en(self.reason_code, self.reason_params, self.reason_text)
+
+    @property
+    def resolved_reason(self) -> str:
+        from .rulebook import render
+
+        return render(self.resolved_code, self.resolved_params, self.resolved_reason_text)
+
 
 class Anomaly(models.Model):
     """A valid but suspicious record, accepted and flagged for auditors."""
@@ -182,7 +208,10 @@ class Anomaly(models.Model):
     screening = models.ForeignKey(Screening, on_delete=models.CASCADE, related_name="anomalies")
     transaction = models.ForeignKey(TicketTransaction, null=True, blank=True, on_delete=models.CASCADE,
                                     related_name="anomalies")
-    detail = models.CharField(max_length=500)
+    # What was seen, as parameters of the kind's text in the rulebook (rendered in the reader's language);
+    # anomalies flagged before the rulebook keep their text in detail_text.
+    params = models.JSONField(default=dict, blank=True)
+    detail_text = models.CharField(max_length=500, blank=True, db_column="detail")
     flagged_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -197,6 +226,12 @@ class Anomaly(models.Model):
 
     def __str__(self):
         return f"{self.get_kind_display()}: {self.detail}"
+
+    @property
+    def detail(self) -> str:
+        from .rulebook import render_anomaly
+
+        return render_anomaly(self.kind, self.params, self.detail_text)
 
 
 class DailySales(models.Model):

@@ -8,13 +8,11 @@ from decimal import Decimal
 
 from django.utils import timezone
 
+from . import rulebook as rb
 from .choices import AnomalyKind, Outcome, TransactionKind
 from .judging import Decision, RegisterView
 from .models import Anomaly, DailySales, ImportBatch, ScreenDaySales, Screening, TicketTransaction
-
-LATE_SALE = datetime.timedelta(hours=24)
-LOW_PRICE_SHARE = Decimal("0.10")
-MEDIAN_WINDOW_DAYS = 365
+from .rulebook import LATE_SALE, LOW_PRICE_SHARE, MEDIAN_WINDOW_DAYS
 
 
 def screening_day(start: datetime.datetime) -> datetime.date:
@@ -216,15 +214,19 @@ def cinema_median_prices(cinema_ids: set[int]) -> dict[int, Decimal]:
 
 
 def _flag_anomalies(batch, new_sales, screenings, reg):
+    """ticket-sales.md §7, with the rulebook's thresholds; the details are the rulebook's texts' parameters."""
     flags: list[Anomaly] = []
     for tx in new_sales:
         if tx.sold_at - tx.screening.starts_at > LATE_SALE:
             flags.append(Anomaly(kind=AnomalyKind.LATE_SALE, batch=batch, screening=tx.screening, transaction=tx,
-                                 detail=f"{tx.cinema.code}/{tx.transaction_id} sold {tx.sold_at.isoformat()}, "
-                                        f"more than 24 h after the screening started"))
+                                 params=rb.anomaly_params(AnomalyKind.LATE_SALE,
+                                                          sale=f"{tx.cinema.code}/{tx.transaction_id}",
+                                                          sold_at=tx.sold_at.isoformat(), hours=rb.LATE_SALE_HOURS)))
         if tx.amount == 0:
             flags.append(Anomaly(kind=AnomalyKind.ZERO_AMOUNT, batch=batch, screening=tx.screening, transaction=tx,
-                                 detail=f"{tx.cinema.code}/{tx.transaction_id}: {tx.tickets} ticket(s) for 0"))
+                                 params=rb.anomaly_params(AnomalyKind.ZERO_AMOUNT,
+                                                          sale=f"{tx.cinema.code}/{tx.transaction_id}",
+                                                          tickets=tx.tickets)))
     touched = {tx.screening.pk: tx.screening for tx in new_sales}
     seats = {s.pk: s.seats for s in reg.screens.values()}
     screen_names = {s.pk: s.name for s in reg.screens.values()}  # the cinema's own name, never our id
@@ -232,11 +234,18 @@ def _flag_anomalies(batch, new_sales, screenings, reg):
     for s in touched.values():
         if s.tickets_sold > seats[s.screen_id]:
             flags.append(Anomaly(kind=AnomalyKind.OVER_CAPACITY, batch=batch, screening=s,
-                                 detail=f"{s.tickets_sold} seats sold for screen {screen_names[s.screen_id]} with "
-                                        f"{seats[s.screen_id]} seats at {s.starts_at.isoformat()}"))
+                                 params=rb.anomaly_params(AnomalyKind.OVER_CAPACITY, sold=s.tickets_sold,
+                                                          screen=screen_names[s.screen_id], seats=seats[s.screen_id],
+                                                          start=_utc_text(s.starts_at))))
         median = medians.get(s.cinema_id)
         if median and s.tickets_sold and s.gross > 0 and s.gross / s.tickets_sold < median * LOW_PRICE_SHARE:
             flags.append(Anomaly(kind=AnomalyKind.LOW_PRICE, batch=batch, screening=s,
-                                 detail=f"average price {s.gross / s.tickets_sold:.2f} is below 10% of the "
-                                        f"cinema's median {median:.2f}"))
+                                 params=rb.anomaly_params(AnomalyKind.LOW_PRICE,
+                                                          price=f"{s.gross / s.tickets_sold:.2f}",
+                                                          share=rb.LOW_PRICE_PERCENT, median=f"{median:.2f}")))
     Anomaly.objects.bulk_create(flags, ignore_conflicts=True)
+
+
+def _utc_text(moment: datetime.datetime) -> str:
+    """A screening's start as the anomaly texts show it (UTC, seconds), on both engines."""
+    return moment.astimezone(datetime.UTC).strftime("%Y-%m-%dT%H:%M:%S+00:00")
