@@ -70,7 +70,7 @@ def parse_cinema_row(row: dict[str, str]) -> dict:
         raise RowError("row", row["__extra__"])
     code = row.get("cinema_code", "")
     if not re.fullmatch(r"[A-Z0-9-]{3,32}", code):
-        raise RowError("cinema_code", f"'{code}' is not a cinema code (3–32 of A–Z, 0–9, -)" if code else "required")
+        raise rulebook.CINEMA_CODE_FORMAT.error(value=code) if code else rulebook.REQUIRED.error("cinema_code")
     for name in ("cinema_name", "city", "screen"):
         if not row.get(name):
             raise RowError(name, "required")
