@@ -206,7 +206,8 @@ REFUND_OF_REFUND = Reason("refund_of_refund", R, "refund_of", _("%(sale)s is a r
 SALE_HELD = Reason("sale_held", H, "refund_of", _("its sale %(sale)s is held; the refund is applied together with it"),
                    ("sale",))
 NO_SALE = Reason("no_sale", R, "refund_of",
-                 _("no sale %(sale)s of cinema %(cinema)s was received; send the sale first (or in the same batch)"),
+                 _("no sale %(sale)s of cinema %(cinema)s has been received; send the sale before its refund, or in "
+                   "the same batch"),
                  ("sale", "cinema"))
 REFUND_OTHER_SCREENING = Reason("refund_other_screening", R, "refund_of",
                                 _("the refund names a different screening or film than sale %(sale)s"), ("sale",))
