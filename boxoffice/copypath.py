@@ -46,7 +46,7 @@ from .models import (
 )
 from .records import SalesRecord, raw_json, text_of
 from .rulebook import LATE_SALE, LOW_PRICE_SHARE
-from .storing import cinema_median_prices, screening_day
+from .storing import cinema_median_prices, hold_references, screening_day
 
 STAGING_COLUMNS = [
     ("pos", "integer NOT NULL"),
@@ -589,6 +589,7 @@ def _store(cur, batch: ImportBatch) -> dict:
         FROM up WHERE b.screen_id = up.screen_id AND b.screening_start = up.starts_at
     """)
     )
+    _hold_references(cur, batch)
     # Sales first, so that refunds of sales in this same batch find their ids.
     insert_tx = """
         INSERT INTO {tx} (cinema_id, transaction_id, kind, refund_of_id, sold_at, screening_id, film_id,
@@ -673,6 +674,26 @@ def _store(cur, batch: ImportBatch) -> dict:
     """)
     )
     return dict(cur.fetchall())
+
+
+def _hold_references(cur, batch: ImportBatch):
+    """The rows the batch's tickets will refer to, locked and checked once each (storing.hold_references):
+    the ticket table's foreign keys are not checked row by row by the database."""
+    cur.execute(_q("""
+        SELECT array_agg(DISTINCT cinema_id), array_agg(DISTINCT film_id) FROM {st} WHERE outcome = 'accepted'
+    """))
+    cinemas, films = cur.fetchone()
+    cur.execute(_q("SELECT array_agg(screening_id) FROM {bs}"))
+    screenings = cur.fetchone()[0]
+    cur.execute(_q("""
+        SELECT array_agg(DISTINCT t.id) FROM {st} s
+        JOIN {tx} t ON t.cinema_id = s.cinema_id AND t.transaction_id = s.refund_of
+        WHERE s.outcome = 'accepted' AND s.kind = 'refund'
+    """))
+    sales = cur.fetchone()[0]
+    for model, ids in ((Cinema, cinemas), (Film, films), (Screening, screenings), (ImportBatch, [batch.pk]),
+                       (TicketTransaction, sales)):
+        hold_references(model, ids or ())
 
 
 def _flag_anomalies(cur, params: dict):

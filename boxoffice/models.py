@@ -121,20 +121,36 @@ class TicketTransaction(models.Model):
 
     # No single-column indexes where a composite one leads with the column (natural key; film × kind):
     # every index costs time on each of millions of inserted rows.
-    cinema = models.ForeignKey(Cinema, on_delete=models.PROTECT, related_name="transactions", db_index=False)
+    #
+    # The references are kept true without a database trigger checking each inserted row (db_constraint=False;
+    # at a million rows those checks cost more than the inserts themselves). What keeps them true:
+    # * writers: only the sales import inserts tickets (both engines, boxoffice/storing.hold_references): it
+    #   takes every id from the registers in its own transaction and locks the rows it references, set-based,
+    #   FOR KEY SHARE — what the triggers did per row, done once per referenced row — so a film, cinema,
+    #   screening or sale cannot be deleted until the batch has committed;
+    # * deletes: on_delete=PROTECT is enforced by Django for every delete through the ORM (admin, services),
+    #   with or without a database constraint;
+    # * and the nightly check (summaries.verify_references) reports any ticket whose reference is missing,
+    #   should a raw-SQL writer ever get around both.
+    cinema = models.ForeignKey(Cinema, on_delete=models.PROTECT, related_name="transactions", db_index=False,
+                               db_constraint=False)
     transaction_id = models.CharField(max_length=64)
     kind = models.CharField(max_length=6, choices=TransactionKind.choices)
-    refund_of = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT, related_name="refunds")
+    refund_of = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT, related_name="refunds",
+                                  db_constraint=False)
     sold_at = models.DateTimeField()
-    screening = models.ForeignKey(Screening, on_delete=models.PROTECT, related_name="transactions")
-    film = models.ForeignKey(Film, on_delete=models.PROTECT, related_name="transactions", db_index=False)
+    screening = models.ForeignKey(Screening, on_delete=models.PROTECT, related_name="transactions",
+                                  db_constraint=False)
+    film = models.ForeignKey(Film, on_delete=models.PROTECT, related_name="transactions", db_index=False,
+                             db_constraint=False)
     tickets = models.PositiveIntegerField()
     amount = models.DecimalField(**MONEY)
     currency = models.CharField(max_length=3, default="KZT")
     screening_format = models.CharField(max_length=5, choices=ScreeningFormat.choices, blank=True)
     screening_language = models.CharField(max_length=3, blank=True)
     content_hash = models.CharField(max_length=64, help_text="Of the normalised record, to tell duplicates")
-    batch = models.ForeignKey(ImportBatch, on_delete=models.PROTECT, related_name="transactions")
+    batch = models.ForeignKey(ImportBatch, on_delete=models.PROTECT, related_name="transactions",
+                              db_constraint=False)
 
     class Meta:
         constraints = [

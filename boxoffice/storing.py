@@ -6,13 +6,44 @@ import statistics
 from collections import defaultdict
 from decimal import Decimal
 
+from django.db import connection
 from django.utils import timezone
+
+from films.models import Film
 
 from . import rulebook as rb
 from .choices import AnomalyKind, Outcome, TransactionKind
 from .judging import Decision, RegisterView
-from .models import Anomaly, DailySales, ImportBatch, ScreenDaySales, Screening, TicketTransaction
+from .models import Anomaly, Cinema, DailySales, ImportBatch, ScreenDaySales, Screening, TicketTransaction
 from .rulebook import LATE_SALE, LOW_PRICE_SHARE, MEDIAN_WINDOW_DAYS
+
+
+class MissingReference(Exception):
+    """A row an accepted record refers to vanished while the batch was judged: the batch stores nothing."""
+
+
+def hold_references(model, ids) -> None:
+    """Lock the rows of `model` these ids name until the transaction ends, and check that every one exists.
+
+    The ticket table's references are not checked by database triggers row by row (models.TicketTransaction):
+    both engines call this once per referenced table before inserting, which does what those triggers did —
+    on PostgreSQL FOR KEY SHARE, so the referenced rows cannot be deleted (or their key changed) until the
+    batch commits — once per referenced row instead of once per ticket."""
+    wanted = sorted({i for i in ids if i is not None})
+    if not wanted:
+        return
+    found: set[int] = set()
+    if connection.vendor == "postgresql":
+        table = connection.ops.quote_name(model._meta.db_table)
+        with connection.cursor() as cur:
+            cur.execute(f"SELECT id FROM {table} WHERE id = ANY(%s) FOR KEY SHARE", [wanted])  # noqa: S608
+            found = {row[0] for row in cur.fetchall()}
+    else:  # SQLite: the import holds the database's write lock; a plain look suffices
+        for i in range(0, len(wanted), 500):
+            found.update(model.objects.filter(pk__in=wanted[i:i + 500]).values_list("pk", flat=True))
+    missing = set(wanted) - found
+    if missing:
+        raise MissingReference(f"{model._meta.verbose_name} {sorted(missing)[:5]} vanished during the import")
 
 
 def screening_day(start: datetime.datetime) -> datetime.date:
@@ -57,6 +88,11 @@ def store_accepted(batch: ImportBatch, decisions: list[Decision], reg: RegisterV
         else:
             tx.refund_of_id = d.sale_id
             new_refunds.append((tx, d))
+    hold_references(Cinema, {tx.cinema_id for tx in new_sales} | {tx.cinema_id for tx, _ in new_refunds})
+    hold_references(Film, {s.film_id for s in screenings.values()})
+    hold_references(Screening, {s.pk for s in screenings.values()})
+    hold_references(ImportBatch, [batch.pk])
+    hold_references(TicketTransaction, {d.sale_id for _, d in new_refunds})
     TicketTransaction.objects.bulk_create(new_sales, batch_size=1000)
     for tx, d in new_refunds:
         if tx.refund_of_id is None:

@@ -54,7 +54,7 @@ def test_every_reason_and_anomaly_has_a_translation(language):
             shown = rulebook.render(reason.code, params)
         assert shown != english, f"{reason.code} is not translated into {language}"
         assert "%(" not in shown and all(v in shown for k, v in params.items() if k != "at")
-    for kind, text in rulebook.ANOMALY_TEXTS.items():
+    for kind in rulebook.ANOMALY_TEXTS:
         params = _sample(rulebook.ANOMALY_PARAMS[kind])
         with translation.override(language):
             shown = rulebook.render_anomaly(kind, params)
