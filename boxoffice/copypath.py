@@ -762,6 +762,7 @@ def _flag_anomalies(cur, params: dict):
 
 def _store_batch_records(cur, params: dict):
     """Every record not accepted goes into the batch report, with the record as received."""
+    hold_references(ImportBatch, [params["batch"]])
     cur.execute(
         _q("""
         INSERT INTO {record} (batch_id, position, outcome, field, reason_code, reason_params, reason,

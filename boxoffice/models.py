@@ -167,7 +167,10 @@ class TicketTransaction(models.Model):
 class BatchRecord(models.Model):
     """A record that was not accepted (duplicate, rejected or held), with where and why."""
 
-    batch = models.ForeignKey(ImportBatch, on_delete=models.CASCADE, related_name="records")
+    # Like the tickets' references (TicketTransaction): not checked by the database row by row — a re-sent
+    # national file writes a million of these — but by the import, once (storing.hold_references), with
+    # CASCADE on delete enforced by Django, and by the nightly check.
+    batch = models.ForeignKey(ImportBatch, on_delete=models.CASCADE, related_name="records", db_constraint=False)
     position = models.PositiveIntegerField(help_text="CSV line number or JSON index")
     outcome = models.CharField(max_length=10, choices=Outcome.choices)
     field = models.CharField(max_length=40, blank=True)
@@ -189,9 +192,13 @@ class BatchRecord(models.Model):
 
     class Meta:
         ordering = ["batch", "position"]
+        # Every query by outcome or key asks for the open held records only (the staff list, the judges, their
+        # release): partial indexes over those, so the duplicates of a re-sent file cost no index entries there.
         indexes = [
-            models.Index(fields=["outcome", "resolved_at"], name="batchrecord_open_held"),
-            models.Index(fields=["cinema_code", "transaction_id"], name="batchrecord_cinema_tx"),
+            models.Index(fields=["batch", "position"], name="batchrecord_open_held",
+                         condition=models.Q(outcome="held", resolved_at__isnull=True)),
+            models.Index(fields=["cinema_code", "transaction_id"], name="batchrecord_cinema_tx",
+                         condition=models.Q(outcome="held", resolved_at__isnull=True)),
         ]
 
     def __str__(self):

@@ -30,7 +30,7 @@ from .judging import RegisterView, SalesJudge
 from .models import BatchRecord, Cinema, ImportBatch, Screen
 from .progress import ProgressReporter
 from .records import SalesRecord, clean_record, raw_as_text, read_records, text_of
-from .storing import store_accepted
+from .storing import hold_references, store_accepted
 
 log = logging.getLogger(__name__)
 
@@ -434,6 +434,7 @@ def _import_in_python(batch: ImportBatch, checked: Iterator[CheckedRecord], *,
                                        reason_code=d.code, reason_params=d.params, cinema_code=r.cinema_code,
                                        transaction_id=r.transaction_id, content_hash=r.content_hash,
                                        data=raw_as_text(raws[r.position])))
+    hold_references(ImportBatch, [batch.pk])
     BatchRecord.objects.bulk_create(invalid, batch_size=1000)
     counts = {o: 0 for o in Outcome.values}
     for d in decisions:

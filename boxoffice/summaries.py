@@ -12,7 +12,7 @@ from films.choices import RecomputeReason
 from films.outbox import request_recompute
 
 from .choices import TransactionKind
-from .models import DailySales, ScreenDaySales, SummaryDiscrepancy, TicketTransaction
+from .models import BatchRecord, DailySales, ScreenDaySales, SummaryDiscrepancy, TicketTransaction
 from .storing import screening_day
 
 FIELDS = ("admissions", "gross", "screenings", "sales_count")
@@ -57,13 +57,14 @@ def verify_references() -> int:
     import locks what it refers to and Django enforces PROTECT on deletes; this catches a writer that went
     around both (raw SQL)."""
     missing = 0
-    for name in ("cinema", "film", "screening", "batch", "refund_of"):
-        related = TicketTransaction._meta.get_field(name).related_model
-        orphans = (TicketTransaction.objects.filter(**{f"{name}_id__isnull": False})
+    for model, name in ((TicketTransaction, "cinema"), (TicketTransaction, "film"), (TicketTransaction, "screening"),
+                        (TicketTransaction, "batch"), (TicketTransaction, "refund_of"), (BatchRecord, "batch")):
+        related = model._meta.get_field(name).related_model
+        orphans = (model.objects.filter(**{f"{name}_id__isnull": False})
                    .exclude(**{f"{name}_id__in": related.objects.values("pk")}))
         count = orphans.count()
         if count:
-            log.error("%s ticket(s) name a %s that does not exist, e.g. %s", count, name,
+            log.error("%s %s row(s) name a %s that does not exist, e.g. %s", count, model._meta.model_name, name,
                       list(orphans.values_list("pk", flat=True)[:5]))
         missing += count
     return missing
