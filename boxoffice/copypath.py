@@ -4,7 +4,9 @@ The records stream from the file through the same field checks as the plain path
 one definition of a well-formed record) straight into a TEMP table with psycopg 3's `cursor.copy()`; nothing
 grows with the file in Python. Judging against the registers, the stored history and the batch itself is
 done in SQL over the whole staging table, and reproduces SalesJudge's file-order outcomes exactly (the
-parity tests run the same cases through both paths):
+parity tests run the same cases through both paths). Like SalesJudge it names every outcome through the
+rulebook (boxoffice/rulebook.py, `Reason.sql`): a record's outcome, field, reason code and parameters come
+from there, and no text is written here — it is rendered when shown, in the reader's language.
 
 * copies already stored or held → duplicate / conflict;
 * within the batch, the first occurrence of a key is judged; later ones are duplicates of it (or conflicts)
