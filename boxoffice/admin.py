@@ -61,7 +61,7 @@ class ImportBatchAdmin(ReadOnlyAdmin):
 class BatchRecordAdmin(ReadOnlyAdmin):
     list_display = ["batch", "position", "outcome", "cinema_code", "transaction_id", "field", "reason", "resolved_at"]
     list_filter = ["outcome", ("resolved_at", admin.EmptyFieldListFilter)]
-    search_fields = ["transaction_id", "cinema_code", "reason"]
+    search_fields = ["transaction_id", "cinema_code", "reason_code", "reason_text"]
 
 
 @admin.register(Anomaly)

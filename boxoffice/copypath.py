@@ -4,7 +4,9 @@ The records stream from the file through the same field checks as the plain path
 one definition of a well-formed record) straight into a TEMP table with psycopg 3's `cursor.copy()`; nothing
 grows with the file in Python. Judging against the registers, the stored history and the batch itself is
 done in SQL over the whole staging table, and reproduces SalesJudge's file-order outcomes exactly (the
-parity tests run the same cases through both paths):
+parity tests run the same cases through both paths). Like SalesJudge it names every outcome through the
+rulebook (boxoffice/rulebook.py, `Reason.sql`): a record's outcome, field, reason code and parameters come
+from there, and no text is written here — it is rendered when shown, in the reader's language.
 
 * copies already stored or held → duplicate / conflict;
 * within the batch, the first occurrence of a key is judged; later ones are duplicates of it (or conflicts)
@@ -19,6 +21,7 @@ Everything runs in the caller's transaction: a killed process leaves nothing beh
 
 from __future__ import annotations
 
+import json
 import logging
 import re
 import time
@@ -30,7 +33,8 @@ from psycopg import sql
 from films.importing import RowError
 from films.models import Film
 
-from .choices import Outcome, TransactionKind
+from . import rulebook
+from .choices import AnomalyKind, Outcome, TransactionKind
 from .models import (
     Anomaly,
     BatchRecord,
@@ -43,7 +47,8 @@ from .models import (
     TicketTransaction,
 )
 from .records import SalesRecord, raw_json, text_of
-from .storing import LATE_SALE, LOW_PRICE_SHARE, cinema_median_prices, screening_day
+from .rulebook import LATE_SALE, LOW_PRICE_SHARE
+from .storing import cinema_median_prices, hold_references, screening_day
 
 STAGING_COLUMNS = [
     ("pos", "integer NOT NULL"),
@@ -52,7 +57,9 @@ STAGING_COLUMNS = [
     ("raw", "text NOT NULL"),
     ("outcome", "text"),
     ("field", "text"),
-    ("reason", "text"),
+    ("code", "text"),  # the rulebook's reason (boxoffice/rulebook.py) …
+    ("params", "jsonb"),  # … and its parameters; NULL for accepted records
+    ("reason_text", "text"),  # a field error worded outside the rulebook (films.tabular), kept as worded
     ("cinema_code", "text"),
     ("transaction_id", "text"),
     ("kind", "text"),
@@ -75,7 +82,28 @@ STAGING_COLUMNS = [
     ("film_id", "bigint"),
 ]
 log = logging.getLogger(__name__)
-CONFLICT_TAIL = " with different content; the stored record stands — correct it with a refund and a new sale"
+
+
+def _case(branches: list[tuple[str, dict]], otherwise: dict | None = None) -> dict[str, sql.Composable]:
+    """One CASE expression per part of a verdict (outcome, field, code, params): a branch per condition,
+    each naming a rulebook reason through `Reason.sql`."""
+    parts = {}
+    for part in ("outcome", "field", "code", "params"):
+        whens = sql.SQL(" ").join(
+            sql.SQL("WHEN {} THEN {}").format(sql.SQL(condition), verdict[part]) for condition, verdict in branches)
+        parts[part] = sql.SQL("CASE {} ELSE {} END").format(
+            whens, otherwise[part] if otherwise else sql.SQL("NULL"))
+    return parts
+
+
+ACCEPTED = {"outcome": sql.Literal(Outcome.ACCEPTED), "field": sql.Literal(""), "code": sql.Literal(""),
+            "params": sql.SQL("NULL::jsonb")}
+
+
+def _at(encoding: str, expr: str) -> str:
+    """A position as the rulebook's `at` parameter: {"line": n} for CSV, {"index": n} for JSON."""
+    unit = "index" if encoding == "json" else "line"
+    return f"jsonb_build_object('{unit}', {expr})"
 
 
 def _t(model) -> sql.Identifier:
@@ -172,12 +200,16 @@ def _rows(checked: Iterator, reg: _Registers, counter: list[int]) -> Iterator[st
         raw = raw_json(record).replace("\\", "\\\\")  # JSON text holds no tab or line break, only \
         if isinstance(verdict, RowError):
             as_dict = isinstance(record, dict)
+            if isinstance(verdict, rulebook.RuleError):
+                named = (verdict.rule.code, copy_text(json.dumps(verdict.params, ensure_ascii=False)), NULL)
+            else:
+                named = ("", NULL, copy_text(verdict.reason))
             yield "\t".join((
                 str(position),
                 raw,
                 Outcome.REJECTED,
                 copy_text(verdict.field),
-                copy_text(verdict.reason),
+                *named,
                 copy_text(text_of(record.get("cinema_code", ""), 64)) if as_dict else "",
                 copy_text(text_of(record.get("transaction_id", ""), 200)) if as_dict else "",
                 *_NULLS_AFTER_REJECTION,
@@ -191,15 +223,11 @@ def _rows(checked: Iterator, reg: _Registers, counter: list[int]) -> Iterator[st
             tx_id, refund_of, screen, film = map(copy_text, (tx_id, refund_of, screen, film))
         cinema_id = reg.cinemas.get(r.cinema_code)
         if cinema_id is None:
-            judged = (
-                Outcome.REJECTED,
-                "cinema_code",
-                f"cinema {r.cinema_code} is not in the register; ask the ministry to register it, then send "
-                "the batch again",
-            )
+            outcome, field, code, params = rulebook.CINEMA_UNKNOWN.verdict(cinema=r.cinema_code)
+            judged = (outcome, field, code, json.dumps(params), NULL)
             ids = (NULL, NULL, NULL)
         else:
-            judged = (NULL, NULL, NULL)
+            judged = (NULL, NULL, NULL, NULL, NULL)
             screen_id = reg.screens.get((cinema_id, r.screen), (None,))[0]
             film_id = reg.films.get(r.film_code)
             ids = (str(cinema_id), NULL if screen_id is None else str(screen_id),
@@ -230,7 +258,7 @@ def _rows(checked: Iterator, reg: _Registers, counter: list[int]) -> Iterator[st
         )) + "\n"
 
 
-_NULLS_AFTER_REJECTION = (NULL,) * 18
+_NULLS_AFTER_REJECTION = (NULL,) * 18  # the columns after transaction_id
 COPY_LINES_PER_WRITE = 1000
 
 
@@ -250,8 +278,12 @@ def _enlarge_temp_buffers(cur):
     )
 
 
-def import_checked_records(batch: ImportBatch, checked: Iterator) -> tuple[dict, int, dict]:
-    """Stage, judge and store one batch; returns (counts by outcome, total, {film id: first day shown})."""
+def import_checked_records(batch: ImportBatch, checked: Iterator, *,
+                           ignore_held_ids: set[int] = frozenset()) -> tuple[dict, int, dict]:
+    """Stage, judge and store one batch; returns (counts by outcome, total, {film id: first day shown}).
+
+    `ignore_held_ids`: held records being released in this batch, which are not earlier copies of themselves.
+    """
     connection.ensure_connection()
     with connection.connection.cursor() as raw_cursor:
         cur = _TimedCursor(raw_cursor)
@@ -293,7 +325,7 @@ def import_checked_records(batch: ImportBatch, checked: Iterator) -> tuple[dict,
             return {}, 0, {}
         cur.execute(_q("CREATE INDEX ON {st} (cinema_id, transaction_id, pos)"))
         cur.execute(_q("ANALYZE {st} {judged}"))
-        _judge(cur)
+        _judge(cur, batch.encoding, sorted(ignore_held_ids))
         # Temp tables are never auto-analysed; without fresh statistics the planner picks nested loops. Judging
         # changed only the outcomes (and messages): the other columns' statistics are still those above.
         cur.execute(_q("ANALYZE {st} (outcome)"))
@@ -307,41 +339,40 @@ def import_checked_records(batch: ImportBatch, checked: Iterator) -> tuple[dict,
 # --- judging ----------------------------------------------------------------------------------------
 
 
-def _judge(cur):
-    _against_history(cur)
-    _within_batch(cur)
-    _refunds(cur)
+def _judge(cur, encoding: str, ignore_held: list[int]):
+    _against_history(cur, ignore_held)
+    _within_batch(cur, encoding)
+    _refunds(cur, ignore_held)
 
 
-def _against_history(cur):
+def _against_history(cur, ignore_held: list[int]):
     """A key already stored, or received earlier and held, makes a duplicate (same content) or a conflict."""
-    for source, key, where in (
-        (_q("SELECT cinema_id, transaction_id, content_hash FROM {tx}"), "cinema_id", "already stored"),
+    for source, key, same, other in (
+        (_q("SELECT cinema_id, transaction_id, content_hash FROM {tx}"), "cinema_id",
+         rulebook.DUPLICATE_STORED, rulebook.CONFLICT_STORED),
         (
             _q(
                 "SELECT DISTINCT ON (cinema_code, transaction_id) cinema_code, transaction_id, content_hash "
-                "FROM {record} WHERE outcome = 'held' AND resolved_at IS NULL "
+                "FROM {record} WHERE outcome = 'held' AND resolved_at IS NULL AND id <> ALL(%(ignore)s) "
                 "ORDER BY cinema_code, transaction_id, id DESC"
             ),
             "cinema_code",
-            "already received and held",
+            rulebook.DUPLICATE_HELD, rulebook.CONFLICT_HELD,
         ),
     ):
+        verdict = _case([("o.content_hash = s.content_hash", same.sql(tx="s.transaction_id"))],
+                        other.sql(tx="s.transaction_id"))
         cur.execute(
             sql.SQL("""
-            UPDATE {st} s SET
-              outcome = CASE WHEN o.content_hash = s.content_hash THEN 'duplicate' ELSE 'rejected' END,
-              field = 'transaction_id',
-              reason = CASE WHEN o.content_hash = s.content_hash THEN s.transaction_id || ' is ' || %(where)s
-                       ELSE 'conflict: ' || s.transaction_id || ' is ' || %(where)s || %(tail)s END
+            UPDATE {st} s SET outcome = {outcome}, field = {field}, code = {code}, params = {params}
             FROM ({source}) o
             WHERE s.outcome IS NULL AND o.transaction_id = s.transaction_id AND o.{key} = s.{key}
-        """).format(st=NAMES["st"], source=source, key=sql.Identifier(key)),
-            {"where": where, "tail": CONFLICT_TAIL},
+        """).format(st=NAMES["st"], source=source, key=sql.Identifier(key), **verdict),
+            {"ignore": ignore_held},
         )
 
 
-def _within_batch(cur):
+def _within_batch(cur, encoding: str):
     """File order within the batch: the first occurrence of each key decides; see the module docstring."""
     while True:
         cur.execute(_q("DROP TABLE IF EXISTS {heads}; DROP TABLE IF EXISTS {verdict}"))
@@ -364,7 +395,7 @@ def _within_batch(cur):
         # The film a screening shows: the stored one, else that of its first record (in file order)
         # accepted so far or judged now.
         cur.execute(
-            _q("""
+            sql.SQL("""
             CREATE TEMP TABLE {verdict} ON COMMIT DROP AS
             WITH candidates AS (
               SELECT pos, screen_id, screening_start, film_id FROM {heads}
@@ -379,24 +410,16 @@ def _within_batch(cur):
               FROM first_film f
               LEFT JOIN {screening} sc ON sc.screen_id = f.screen_id AND sc.starts_at = f.screening_start
             )
-            SELECT h.pos, h.copies,
-              CASE WHEN h.screen_id IS NULL OR h.film_id IS NULL THEN 'held'
-                   WHEN shows.film_id <> h.film_id THEN 'rejected' ELSE 'accepted' END AS outcome,
-              CASE WHEN h.screen_id IS NULL THEN 'screen' WHEN h.film_id IS NULL THEN 'film_code'
-                   WHEN shows.film_id <> h.film_id THEN 'film_code' ELSE '' END AS field,
-              CASE WHEN h.screen_id IS NULL THEN format('screen ''%%s'' of cinema %%s is not registered yet; '
-                     'the '
-                     'record is kept and applied once the screen is registered', h.screen, h.cinema_code)
-                   WHEN h.film_id IS NULL THEN format('film %%s is not registered yet; the record is kept '
-                     'and '
-                     'applied once the film is registered', h.film_code)
-                   WHEN shows.film_id <> h.film_id THEN format('conflict: the screening on screen %%s at %%s '
-                     'shows film %%s, not %%s', h.screen, h.start_iso, f.code, h.film_code)
-                   ELSE '' END AS reason
+            SELECT h.pos, h.copies, {outcome} AS outcome, {field} AS field, {code} AS code, {params} AS params
             FROM {heads} h
             LEFT JOIN shows ON shows.screen_id = h.screen_id AND shows.screening_start = h.screening_start
             LEFT JOIN {film} f ON f.id = shows.film_id
-        """),
+        """).format(**NAMES, **_case([
+                ("h.screen_id IS NULL", rulebook.SCREEN_UNREGISTERED.sql(screen="h.screen", cinema="h.cinema_code")),
+                ("h.film_id IS NULL", rulebook.FILM_UNREGISTERED.sql(film="h.film_code")),
+                ("shows.film_id <> h.film_id", rulebook.SCREENING_OTHER_FILM.sql(
+                    screen="h.screen", start="h.start_iso", shown="f.code", film="h.film_code")),
+            ], ACCEPTED)),
             {},
         )
         # A rejected first occurrence lets the key's next occurrence be judged afresh, which may change the
@@ -406,41 +429,37 @@ def _within_batch(cur):
         upto, repeated = cur.fetchone()
         cur.execute(
             _q("""
-            UPDATE {st} s SET outcome = v.outcome, field = v.field, reason = v.reason
+            UPDATE {st} s SET outcome = v.outcome, field = v.field, code = v.code, params = v.params
             FROM {verdict} v WHERE s.pos = v.pos AND v.pos <= %(upto)s
         """),
             {"upto": 2**31 - 1 if upto is None else upto},
         )
         if repeated:
-            _later_copies(cur)
+            _later_copies(cur, encoding)
         if upto is None:
             # Every first occurrence is judged, and no rejected one has a later copy to judge afresh: the
             # later copies were all settled just now. No round is left (saves a pass over the staging table).
             return
 
 
-def _later_copies(cur):
+def _later_copies(cur, encoding: str):
     """Later occurrences of a key whose first occurrence was accepted or held: duplicates or conflicts."""
+    at = _at(encoding, "h.pos")
+    verdict = _case([("first.content_hash = s.content_hash", rulebook.DUPLICATE_IN_BATCH.sql(tx="s.transaction_id",
+                                                                                               at=at))],
+                    rulebook.CONFLICT_IN_BATCH.sql(tx="s.transaction_id", at=at))
     cur.execute(
         sql.SQL("""
-        UPDATE {st} s SET
-          outcome = CASE WHEN first.content_hash = s.content_hash THEN 'duplicate' ELSE 'rejected' END,
-          field = 'transaction_id',
-          reason = CASE WHEN first.content_hash = s.content_hash
-                     THEN format('%%s is given earlier in this batch (record %%s)', s.transaction_id,
-                                 h.pos)
-                     ELSE format('conflict: %%s is given earlier in this batch (record %%s)',
-                                 s.transaction_id,
-                                 h.pos) || %(tail)s END
+        UPDATE {st} s SET outcome = {outcome}, field = {field}, code = {code}, params = {params}
         FROM {heads} h JOIN {st} first ON first.pos = h.pos
         WHERE s.outcome IS NULL AND h.copies > 1 AND first.outcome IN ('accepted', 'held')
           AND s.cinema_id = h.cinema_id AND s.transaction_id = h.transaction_id AND s.pos > h.pos
-    """).format(**NAMES),
-        {"tail": CONFLICT_TAIL},
+    """).format(**NAMES, **verdict),
+        {},
     )
 
 
-def _refunds(cur):
+def _refunds(cur, ignore_held: list[int]):
     """ticket-sales.md §3: a refund names an earlier sale of its cinema, is not dated before it, and the
     refunds of a sale never exceed its tickets or amount (checked in file order)."""
     cur.execute(
@@ -462,7 +481,8 @@ def _refunds(cur):
                (EXISTS (SELECT 1 FROM {st} h WHERE h.outcome = 'held' AND h.cinema_id = r.cinema_id
                                                AND h.transaction_id = r.refund_of)
                 OR EXISTS (SELECT 1 FROM {record} h WHERE h.outcome = 'held' AND h.resolved_at IS NULL
-                             AND h.cinema_code = r.cinema_code AND h.transaction_id = r.refund_of))
+                             AND h.cinema_code = r.cinema_code AND h.transaction_id = r.refund_of
+                             AND h.id <> ALL(%(ignore)s)))
                  AS sale_held,
                true AS ok
         FROM {st} r
@@ -474,29 +494,14 @@ def _refunds(cur):
                            WHERE p.refund_of_id = t.id) prior ON t.id IS NOT NULL
         WHERE r.outcome = 'accepted' AND r.kind = 'refund'
     """),
-        {},
+        {"ignore": ignore_held},
     )
     if cur.rowcount == 0:
         return
     cur.execute(
-        _q("""
+        sql.SQL("""
         WITH bad AS (
-          SELECT pos,
-            CASE WHEN sale_key IS NULL AND sale_held THEN 'held' ELSE 'rejected' END AS outcome,
-            CASE WHEN sale_key IS NULL OR stored_kind <> 'sale' THEN 'refund_of'
-                 WHEN (sale_screen_id, sale_start, sale_film_id) <> (screen_id, screening_start, film_id)
-                   THEN 'refund_of'
-                 ELSE 'sold_at' END AS field,
-            CASE WHEN sale_key IS NULL AND sale_held
-                   THEN format('its sale %%s is held; the refund is applied together with it', refund_of)
-                 WHEN sale_key IS NULL
-                   THEN format('no sale %%s of cinema %%s was received; send the sale first (or in the same '
-                               'batch)', refund_of, cinema_code)
-                 WHEN stored_kind <> 'sale' THEN format('%%s is a refund, not a sale', refund_of)
-                 WHEN (sale_screen_id, sale_start, sale_film_id) <> (screen_id, screening_start, film_id)
-                   THEN format('the refund names a different screening or film than sale %%s', refund_of)
-                 ELSE format('the refund is dated %%s, before its sale (%%s)', sold_at_iso, sale_sold_iso) END
-              AS reason
+          SELECT pos, {outcome} AS outcome, {field} AS field, {code} AS code, {params} AS params
           FROM {rf}
           WHERE sale_key IS NULL OR stored_kind <> 'sale'
              OR (sale_screen_id, sale_start, sale_film_id) <> (screen_id, screening_start, film_id)
@@ -504,16 +509,25 @@ def _refunds(cur):
         ), marked AS (
           UPDATE {rf} SET ok = false FROM bad WHERE {rf}.pos = bad.pos
         )
-        UPDATE {st} s SET outcome = bad.outcome, field = bad.field, reason = bad.reason
+        UPDATE {st} s SET outcome = bad.outcome, field = bad.field, code = bad.code, params = bad.params
         FROM bad WHERE s.pos = bad.pos
-    """),
+    """).format(**NAMES, **_case([
+            ("sale_key IS NULL AND sale_held", rulebook.SALE_HELD.sql(sale="refund_of")),
+            ("sale_key IS NULL", rulebook.NO_SALE.sql(sale="refund_of", cinema="cinema_code")),
+            ("stored_kind <> 'sale'", rulebook.REFUND_OF_REFUND.sql(sale="refund_of")),
+            ("(sale_screen_id, sale_start, sale_film_id) <> (screen_id, screening_start, film_id)",
+             rulebook.REFUND_OTHER_SCREENING.sql(sale="refund_of")),
+        ], rulebook.REFUND_BEFORE_SALE.sql(sold_at="sold_at_iso", sale_sold_at="sale_sold_iso"))),
         {},
     )
     # Running totals per sale in file order; the first refund that would exceed is rejected and no longer
     # counts, so the totals after it are computed again.
+    over = _case([("o.total_tickets > o.sale_tickets", rulebook.REFUND_OVER_TICKETS.sql(
+        sale="o.refund_of", total="o.total_tickets", sold="o.sale_tickets"))],
+        rulebook.REFUND_OVER_AMOUNT.sql(sale="o.refund_of", total="o.total_amount::text", paid="o.sale_amount::text"))
     while True:
         cur.execute(
-            _q("""
+            sql.SQL("""
             WITH running AS (
               SELECT pos, refund_of, tickets, amount, sale_key, sale_tickets, sale_amount,
                 base_tickets + sum(tickets) OVER w AS total_tickets,
@@ -528,15 +542,9 @@ def _refunds(cur):
             ), marked AS (
               UPDATE {rf} SET ok = false FROM first_over o WHERE {rf}.pos = o.pos
             )
-            UPDATE {st} s SET outcome = 'rejected',
-              field = CASE WHEN o.total_tickets > o.sale_tickets THEN 'tickets' ELSE 'amount' END,
-              reason = CASE WHEN o.total_tickets > o.sale_tickets
-                THEN format('refunds of %%s would total %%s tickets, more than the %%s sold', o.refund_of,
-                            o.total_tickets, o.sale_tickets)
-                ELSE format('refunds of %%s would total %%s, more than the %%s paid', o.refund_of,
-                            o.total_amount, o.sale_amount) END
+            UPDATE {st} s SET outcome = {outcome}, field = {field}, code = {code}, params = {params}
             FROM first_over o WHERE s.pos = o.pos
-        """),
+        """).format(**NAMES, **over),
             {},
         )
         if cur.rowcount == 0:
@@ -583,6 +591,7 @@ def _store(cur, batch: ImportBatch) -> dict:
         FROM up WHERE b.screen_id = up.screen_id AND b.screening_start = up.starts_at
     """)
     )
+    _hold_references(cur, batch)
     # Sales first, so that refunds of sales in this same batch find their ids.
     insert_tx = """
         INSERT INTO {tx} (cinema_id, transaction_id, kind, refund_of_id, sold_at, screening_id, film_id,
@@ -669,75 +678,101 @@ def _store(cur, batch: ImportBatch) -> dict:
     return dict(cur.fetchall())
 
 
+def _hold_references(cur, batch: ImportBatch):
+    """The rows the batch's tickets will refer to, locked and checked once each (storing.hold_references):
+    the ticket table's foreign keys are not checked row by row by the database."""
+    cur.execute(_q("""
+        SELECT array_agg(DISTINCT cinema_id), array_agg(DISTINCT film_id) FROM {st} WHERE outcome = 'accepted'
+    """))
+    cinemas, films = cur.fetchone()
+    cur.execute(_q("SELECT array_agg(screening_id) FROM {bs}"))
+    screenings = cur.fetchone()[0]
+    cur.execute(_q("""
+        SELECT array_agg(DISTINCT t.id) FROM {st} s
+        JOIN {tx} t ON t.cinema_id = s.cinema_id AND t.transaction_id = s.refund_of
+        WHERE s.outcome = 'accepted' AND s.kind = 'refund'
+    """))
+    sales = cur.fetchone()[0]
+    for model, ids in ((Cinema, cinemas), (Film, films), (Screening, screenings), (ImportBatch, [batch.pk]),
+                       (TicketTransaction, sales)):
+        hold_references(model, ids or ())
+
+
 def _flag_anomalies(cur, params: dict):
     """ticket-sales.md §7, the same rules as storing._flag_anomalies, applied to the whole batch at once."""
     anomaly = """
-        INSERT INTO {anomaly} (kind, batch_id, screening_id, transaction_id, detail, flagged_at)
+        INSERT INTO {anomaly} (kind, batch_id, screening_id, transaction_id, params, detail, flagged_at)
         {select}
         ON CONFLICT DO NOTHING
     """
     per_sale = """
-        SELECT %(kind)s, %(batch)s, t.screening_id, t.id, {detail}, now()
+        SELECT %(kind)s, %(batch)s, t.screening_id, t.id, {detail}, '', now()
         FROM {st} s JOIN {tx} t ON t.cinema_id = s.cinema_id AND t.transaction_id = s.transaction_id
         WHERE s.outcome = 'accepted' AND s.kind = 'sale' AND {condition}
     """
     for kind, condition, detail in (
         (
-            "late_sale",
+            AnomalyKind.LATE_SALE,
             "s.sold_at - s.screening_start > %(late)s",
-            "format('%%s/%%s sold %%s, more than 24 h after the screening started', s.cinema_code, "
-            "s.transaction_id, s.sold_at_iso)",
+            rulebook.anomaly_sql(AnomalyKind.LATE_SALE, sale="s.cinema_code || '/' || s.transaction_id",
+                                 sold_at="s.sold_at_iso", hours="%(hours)s"),
         ),
         (
-            "zero_amount",
+            AnomalyKind.ZERO_AMOUNT,
             "s.amount = 0",
-            "format('%%s/%%s: %%s ticket(s) for 0', s.cinema_code, s.transaction_id, s.tickets)",
+            rulebook.anomaly_sql(AnomalyKind.ZERO_AMOUNT, sale="s.cinema_code || '/' || s.transaction_id",
+                                 tickets="s.tickets"),
         ),
     ):
-        select = sql.SQL(per_sale).format(detail=sql.SQL(detail), condition=sql.SQL(condition), **NAMES)
+        select = sql.SQL(per_sale).format(detail=detail, condition=sql.SQL(condition), **NAMES)
         cur.execute(
-            sql.SQL(anomaly).format(select=select, **NAMES), {**params, "kind": kind, "late": LATE_SALE}
+            sql.SQL(anomaly).format(select=select, **NAMES),
+            {**params, "kind": kind, "late": LATE_SALE, "hours": rulebook.LATE_SALE_HOURS},
         )
     cur.execute(
-        _q("""
-        INSERT INTO {anomaly} (kind, batch_id, screening_id, transaction_id, detail, flagged_at)
-        SELECT 'over_capacity', %(batch)s, b.screening_id, NULL,
-          format('%%s seats sold for screen %%s with %%s seats at %%s', b.sold_after, sc.name, sc.seats,
-                 to_char(b.screening_start AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS+00:00')), now()
+        sql.SQL("""
+        INSERT INTO {anomaly} (kind, batch_id, screening_id, transaction_id, params, detail, flagged_at)
+        SELECT 'over_capacity', %(batch)s, b.screening_id, NULL, {detail}, '', now()
         FROM {bs} b JOIN boxoffice_screen sc ON sc.id = b.screen_id
         WHERE b.has_sales AND b.sold_after > sc.seats
         ON CONFLICT DO NOTHING
-    """),
+    """).format(**NAMES, detail=rulebook.anomaly_sql(
+            AnomalyKind.OVER_CAPACITY, sold="b.sold_after", screen="sc.name", seats="sc.seats",
+            start="""to_char(b.screening_start AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS+00:00')""")),
         params,
     )
     cur.execute(_q("SELECT DISTINCT cinema_id FROM {bs} WHERE has_sales"))
     medians = cinema_median_prices({row[0] for row in cur.fetchall()})
     if medians:
         cur.execute(
-            _q("""
-            INSERT INTO {anomaly} (kind, batch_id, screening_id, transaction_id, detail, flagged_at)
-            SELECT 'low_price', %(batch)s, sc.id, NULL,
-              format('average price %%s is below 10%%%% of the cinema''s median %%s',
-                     round(sc.gross / sc.tickets_sold, 2), round(m.median, 2)), now()
+            sql.SQL("""
+            INSERT INTO {anomaly} (kind, batch_id, screening_id, transaction_id, params, detail, flagged_at)
+            SELECT 'low_price', %(batch)s, sc.id, NULL, {detail}, '', now()
             FROM {bs} b JOIN {screening} sc ON sc.id = b.screening_id
             JOIN unnest(%(cinemas)s::bigint[], %(medians)s::numeric[]) AS m(cinema_id, median)
               ON m.cinema_id = sc.cinema_id
             WHERE b.has_sales AND sc.tickets_sold > 0 AND sc.gross > 0
               AND sc.gross / sc.tickets_sold < m.median * %(share)s
             ON CONFLICT DO NOTHING
-        """),
-            {**params, "cinemas": list(medians), "medians": list(medians.values()), "share": LOW_PRICE_SHARE},
+        """).format(**NAMES, detail=rulebook.anomaly_sql(
+                AnomalyKind.LOW_PRICE, price="round(sc.gross / sc.tickets_sold, 2)::text", share="%(percent)s",
+                median="round(m.median, 2)::text")),
+            {**params, "cinemas": list(medians), "medians": list(medians.values()), "share": LOW_PRICE_SHARE,
+             "percent": rulebook.LOW_PRICE_PERCENT},
         )
 
 
 def _store_batch_records(cur, params: dict):
     """Every record not accepted goes into the batch report, with the record as received."""
+    hold_references(ImportBatch, [params["batch"]])
     cur.execute(
         _q("""
-        INSERT INTO {record} (batch_id, position, outcome, field, reason, cinema_code, transaction_id,
-                              content_hash, data, resolved_outcome, resolved_reason)
-        SELECT %(batch)s, pos, outcome, COALESCE(field, ''), COALESCE(reason, ''), COALESCE(cinema_code, ''),
-               COALESCE(transaction_id, ''), COALESCE(content_hash, ''), raw::jsonb, '', ''
+        INSERT INTO {record} (batch_id, position, outcome, field, reason_code, reason_params, reason,
+                              cinema_code, transaction_id, content_hash, data, resolved_outcome, resolved_code,
+                              resolved_params, resolved_reason)
+        SELECT %(batch)s, pos, outcome, COALESCE(field, ''), COALESCE(code, ''), COALESCE(params, '{{}}'),
+               COALESCE(reason_text, ''), COALESCE(cinema_code, ''),
+               COALESCE(transaction_id, ''), COALESCE(content_hash, ''), raw::jsonb, '', '', '{{}}', ''
         FROM {st} WHERE outcome <> 'accepted'
     """),
         params,

@@ -6,12 +6,14 @@ sale of the batch has been seen.
 """
 from __future__ import annotations
 
+import dataclasses
 from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 
 from films.models import Film
 
+from . import rulebook as rb
 from .choices import Outcome, TransactionKind
 from .models import BatchRecord, Cinema, Screen, Screening, TicketTransaction
 from .records import SalesRecord
@@ -24,7 +26,8 @@ class Decision:
     record: SalesRecord
     outcome: str
     field: str = ""
-    reason: str = ""
+    code: str = ""  # a rulebook reason, with its parameters
+    params: dict = dataclasses.field(default_factory=dict)
     # For accepted refunds: the sale they refund (a stored TicketTransaction id, or the in-batch record).
     sale_id: int | None = None
     sale_record: SalesRecord | None = None
@@ -77,8 +80,9 @@ class SalesJudge:
     """Gives every record exactly one outcome; reads the database, writes nothing."""
 
     def __init__(self, records: list[SalesRecord], registers: RegisterView | None = None,
-                 *, ignore_held_ids: set[int] | None = None):
+                 *, ignore_held_ids: set[int] | None = None, encoding: str = "csv"):
         self.records = records
+        self.encoding = encoding  # how positions are named in messages (line or index)
         self.reg = registers or RegisterView.load(records)
         # When re-judging held records, their own held rows must not count as earlier copies of themselves.
         self.ignore_held_ids = ignore_held_ids or set()
@@ -159,38 +163,31 @@ class SalesJudge:
     def _judge_one(self, r: SalesRecord, seen: dict) -> Decision:
         cinema = self.reg.cinemas.get(r.cinema_code)
         if cinema is None:
-            return Decision(r, Outcome.REJECTED, "cinema_code",
-                            f"cinema {r.cinema_code} is not in the register; ask the ministry to register it, "
-                            "then send the batch again")
+            return _decide(r, rb.CINEMA_UNKNOWN.verdict(cinema=r.cinema_code))
         earlier = seen.get(r.key)
         stored = self.stored.get((cinema.pk, r.transaction_id))
         held = self.held.get(r.key)
-        for other_hash, where in ((stored and stored["content_hash"], "already stored"),
-                                  (held and held["content_hash"], "already received and held"),
-                                  (earlier and earlier.content_hash, f"given earlier in this batch "
-                                                                     f"(record {earlier and earlier.position})")):
+        tx = r.transaction_id
+        for other_hash, same, other in (
+                (stored and stored["content_hash"], rb.DUPLICATE_STORED, rb.CONFLICT_STORED),
+                (held and held["content_hash"], rb.DUPLICATE_HELD, rb.CONFLICT_HELD),
+                (earlier and earlier.content_hash, rb.DUPLICATE_IN_BATCH, rb.CONFLICT_IN_BATCH)):
             if other_hash is None:
                 continue
-            if other_hash == r.content_hash:
-                return Decision(r, Outcome.DUPLICATE, "transaction_id", f"{r.transaction_id} is {where}")
-            return Decision(r, Outcome.REJECTED, "transaction_id",
-                            f"conflict: {r.transaction_id} is {where} with different content; the stored "
-                            "record stands — correct it with a refund and a new sale")
+            params = {"tx": tx}
+            if same is rb.DUPLICATE_IN_BATCH:
+                params["at"] = rb.position(self.encoding, earlier.position)
+            return _decide(r, (same if other_hash == r.content_hash else other).verdict(**params))
         screen = self.reg.screens.get((cinema.pk, r.screen))
         if screen is None:
-            return Decision(r, Outcome.HELD, "screen",
-                            f"screen '{r.screen}' of cinema {r.cinema_code} is not registered yet; the record is "
-                            "kept and applied once the screen is registered")
+            return _decide(r, rb.SCREEN_UNREGISTERED.verdict(screen=r.screen, cinema=r.cinema_code))
         if r.film_code not in self.reg.films:
-            return Decision(r, Outcome.HELD, "film_code",
-                            f"film {r.film_code} is not registered yet; the record is kept and applied once "
-                            "the film is registered")
+            return _decide(r, rb.FILM_UNREGISTERED.verdict(film=r.film_code))
         key = (screen.pk, r.screening_start)
         film_of_screening = self.screening_films.get(key)
         if film_of_screening is not None and film_of_screening != r.film_code:
-            return Decision(r, Outcome.REJECTED, "film_code",
-                            f"conflict: the screening on screen {r.screen} at {r.screening_start.isoformat()} "
-                            f"shows film {film_of_screening}, not {r.film_code}")
+            return _decide(r, rb.SCREENING_OTHER_FILM.verdict(screen=r.screen, start=r.screening_start.isoformat(),
+                                                              shown=film_of_screening, film=r.film_code))
         self.screening_films[key] = r.film_code
         return Decision(r, Outcome.ACCEPTED)
 
@@ -202,33 +199,31 @@ class SalesJudge:
             row = self.stored.get((cinema.pk, r.refund_of))
             if row is not None:
                 if row["kind"] != TransactionKind.SALE:
-                    return Decision(r, Outcome.REJECTED, "refund_of", f"{r.refund_of} is a refund, not a sale")
+                    return _decide(r, rb.REFUND_OF_REFUND.verdict(sale=r.refund_of))
                 t, a = self.refunded.get(row["id"], (0, Decimal("0")))
                 sale = _SaleState(row["tickets"], row["amount"], row["sold_at"], row["screening__screen__name"],
                                   row["screening__starts_at"], row["film__code"], t, a, stored_id=row["id"])
                 sales[sale_key] = sale
         if sale is None:
             if sale_key in held_keys or sale_key in self.held:
-                return Decision(r, Outcome.HELD, "refund_of",
-                                f"its sale {r.refund_of} is held; the refund is applied together with it")
-            return Decision(r, Outcome.REJECTED, "refund_of",
-                            f"no sale {r.refund_of} of cinema {r.cinema_code} was received; send the sale first "
-                            "(or in the same batch)")
+                return _decide(r, rb.SALE_HELD.verdict(sale=r.refund_of))
+            return _decide(r, rb.NO_SALE.verdict(sale=r.refund_of, cinema=r.cinema_code))
         if (sale.screen, sale.start, sale.film_code) != (r.screen, r.screening_start, r.film_code):
-            return Decision(r, Outcome.REJECTED, "refund_of",
-                            f"the refund names a different screening or film than sale {r.refund_of}")
+            return _decide(r, rb.REFUND_OTHER_SCREENING.verdict(sale=r.refund_of))
         if r.sold_at < sale.sold_at:
-            return Decision(r, Outcome.REJECTED, "sold_at",
-                            f"the refund is dated {r.sold_at.isoformat()}, before its sale "
-                            f"({sale.sold_at.isoformat()})")
+            return _decide(r, rb.REFUND_BEFORE_SALE.verdict(sold_at=r.sold_at.isoformat(),
+                                                            sale_sold_at=sale.sold_at.isoformat()))
         if sale.refunded_tickets + r.tickets > sale.tickets:
-            return Decision(r, Outcome.REJECTED, "tickets",
-                            f"refunds of {r.refund_of} would total {sale.refunded_tickets + r.tickets} tickets, "
-                            f"more than the {sale.tickets} sold")
+            return _decide(r, rb.REFUND_OVER_TICKETS.verdict(sale=r.refund_of, total=sale.refunded_tickets + r.tickets,
+                                                             sold=sale.tickets))
         if sale.refunded_amount + r.amount > sale.amount:
-            return Decision(r, Outcome.REJECTED, "amount",
-                            f"refunds of {r.refund_of} would total {sale.refunded_amount + r.amount}, more than "
-                            f"the {sale.amount} paid")
+            total = sale.refunded_amount + r.amount
+            return _decide(r, rb.REFUND_OVER_AMOUNT.verdict(sale=r.refund_of, total=str(total), paid=str(sale.amount)))
         sale.refunded_tickets += r.tickets
         sale.refunded_amount += r.amount
         return Decision(r, Outcome.ACCEPTED, sale_id=sale.stored_id, sale_record=sale.record)
+
+
+def _decide(r: SalesRecord, verdict: tuple[str, str, str, dict]) -> Decision:
+    outcome, field_name, code, params = verdict
+    return Decision(r, outcome, field_name, code, params)

@@ -121,20 +121,38 @@ class TicketTransaction(models.Model):
 
     # No single-column indexes where a composite one leads with the column (natural key; film × kind):
     # every index costs time on each of millions of inserted rows.
-    cinema = models.ForeignKey(Cinema, on_delete=models.PROTECT, related_name="transactions", db_index=False)
+    #
+    # The references are kept true without a database trigger checking each inserted row (db_constraint=False;
+    # at a million rows those checks cost more than the inserts themselves). What keeps them true:
+    # * writers: only the sales import inserts tickets (both engines, boxoffice/storing.hold_references): it
+    #   takes every id from the registers in its own transaction and locks the rows it references, set-based,
+    #   FOR KEY SHARE — what the triggers did per row, done once per referenced row — so a film, cinema,
+    #   screening or sale cannot be deleted until the batch has committed;
+    # * deletes: on_delete=PROTECT is enforced by Django for every delete through the ORM (admin, services),
+    #   with or without a database constraint;
+    # * and the nightly check (summaries.verify_references) reports any ticket whose reference is missing,
+    #   should a raw-SQL writer ever get around both.
+    cinema = models.ForeignKey(Cinema, on_delete=models.PROTECT, related_name="transactions", db_index=False,
+                               db_constraint=False)
     transaction_id = models.CharField(max_length=64)
     kind = models.CharField(max_length=6, choices=TransactionKind.choices)
-    refund_of = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT, related_name="refunds")
+    refund_of = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT, related_name="refunds",
+                                  db_constraint=False)
     sold_at = models.DateTimeField()
-    screening = models.ForeignKey(Screening, on_delete=models.PROTECT, related_name="transactions")
-    film = models.ForeignKey(Film, on_delete=models.PROTECT, related_name="transactions", db_index=False)
+    # No index on the screening either: no query looks tickets up by screening (the nightly check aggregates
+    # the whole table; screenings are never deleted but by PROTECT-checked admin action, which may scan).
+    screening = models.ForeignKey(Screening, on_delete=models.PROTECT, related_name="transactions",
+                                  db_constraint=False, db_index=False)
+    film = models.ForeignKey(Film, on_delete=models.PROTECT, related_name="transactions", db_index=False,
+                             db_constraint=False)
     tickets = models.PositiveIntegerField()
     amount = models.DecimalField(**MONEY)
     currency = models.CharField(max_length=3, default="KZT")
     screening_format = models.CharField(max_length=5, choices=ScreeningFormat.choices, blank=True)
     screening_language = models.CharField(max_length=3, blank=True)
     content_hash = models.CharField(max_length=64, help_text="Of the normalised record, to tell duplicates")
-    batch = models.ForeignKey(ImportBatch, on_delete=models.PROTECT, related_name="transactions")
+    batch = models.ForeignKey(ImportBatch, on_delete=models.PROTECT, related_name="transactions",
+                              db_constraint=False)
 
     class Meta:
         constraints = [
@@ -149,11 +167,18 @@ class TicketTransaction(models.Model):
 class BatchRecord(models.Model):
     """A record that was not accepted (duplicate, rejected or held), with where and why."""
 
-    batch = models.ForeignKey(ImportBatch, on_delete=models.CASCADE, related_name="records")
+    # Like the tickets' references (TicketTransaction): not checked by the database row by row — a re-sent
+    # national file writes a million of these — but by the import, once (storing.hold_references), with
+    # CASCADE on delete enforced by Django, and by the nightly check.
+    batch = models.ForeignKey(ImportBatch, on_delete=models.CASCADE, related_name="records", db_constraint=False)
     position = models.PositiveIntegerField(help_text="CSV line number or JSON index")
     outcome = models.CharField(max_length=10, choices=Outcome.choices)
     field = models.CharField(max_length=40, blank=True)
-    reason = models.TextField(blank=True)
+    # Why, as the rulebook's reason code and its parameters (boxoffice/rulebook.py): the text is rendered when
+    # shown, in the reader's language. Records stored before the rulebook keep their text in reason_text.
+    reason_code = models.CharField(max_length=40, blank=True)
+    reason_params = models.JSONField(default=dict, blank=True)
+    reason_text = models.TextField(blank=True, db_column="reason")
     cinema_code = models.CharField(max_length=64, blank=True)
     transaction_id = models.CharField(max_length=200, blank=True)
     content_hash = models.CharField(max_length=64, blank=True)
@@ -161,17 +186,43 @@ class BatchRecord(models.Model):
     # Held records: when and by which batch they were finally applied (or turned out rejected).
     resolved_at = models.DateTimeField(null=True, blank=True)
     resolved_outcome = models.CharField(max_length=10, choices=Outcome.choices, blank=True)
-    resolved_reason = models.TextField(blank=True)
+    resolved_code = models.CharField(max_length=40, blank=True)
+    resolved_params = models.JSONField(default=dict, blank=True)
+    resolved_reason_text = models.TextField(blank=True, db_column="resolved_reason")
 
     class Meta:
         ordering = ["batch", "position"]
+        # Every query by outcome or key asks for the open held records only (the staff list, the judges, their
+        # release): partial indexes over those, so the duplicates of a re-sent file cost no index entries there.
         indexes = [
-            models.Index(fields=["outcome", "resolved_at"], name="batchrecord_open_held"),
-            models.Index(fields=["cinema_code", "transaction_id"], name="batchrecord_cinema_tx"),
+            models.Index(fields=["batch", "position"], name="batchrecord_open_held",
+                         condition=models.Q(outcome="held", resolved_at__isnull=True)),
+            models.Index(fields=["cinema_code", "transaction_id"], name="batchrecord_cinema_tx",
+                         condition=models.Q(outcome="held", resolved_at__isnull=True)),
         ]
 
     def __str__(self):
         return f"batch {self.batch_id} #{self.position}: {self.outcome}"
+
+    @property
+    def reason(self) -> str:
+        """Why, in the active language."""
+        from .rulebook import render
+
+        return render(self.reason_code, self.reason_params, self.reason_text)
+
+    @property
+    def reason_en(self) -> str:
+        """Why, in English: the CSV download, the API and the command line (ticket-sales.md)."""
+        from .rulebook import render_en
+
+        return render_en(self.reason_code, self.reason_params, self.reason_text)
+
+    @property
+    def resolved_reason(self) -> str:
+        from .rulebook import render
+
+        return render(self.resolved_code, self.resolved_params, self.resolved_reason_text)
 
 
 class Anomaly(models.Model):
@@ -182,7 +233,10 @@ class Anomaly(models.Model):
     screening = models.ForeignKey(Screening, on_delete=models.CASCADE, related_name="anomalies")
     transaction = models.ForeignKey(TicketTransaction, null=True, blank=True, on_delete=models.CASCADE,
                                     related_name="anomalies")
-    detail = models.CharField(max_length=500)
+    # What was seen, as parameters of the kind's text in the rulebook (rendered in the reader's language);
+    # anomalies flagged before the rulebook keep their text in detail_text.
+    params = models.JSONField(default=dict, blank=True)
+    detail_text = models.CharField(max_length=500, blank=True, db_column="detail")
     flagged_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -197,6 +251,12 @@ class Anomaly(models.Model):
 
     def __str__(self):
         return f"{self.get_kind_display()}: {self.detail}"
+
+    @property
+    def detail(self) -> str:
+        from .rulebook import render_anomaly
+
+        return render_anomaly(self.kind, self.params, self.detail_text)
 
 
 class DailySales(models.Model):

@@ -25,6 +25,7 @@ from films import limits
 from films.importing import RowError
 from films.tabular import FileRejected, not_utf8_message, peek_kind, read_csv, too_deep_message
 
+from . import rulebook as rb
 from .choices import ScreeningFormat, TransactionKind
 
 FIELDS = ["cinema_code", "transaction_id", "kind", "refund_of", "sold_at", "screening_start", "screen",
@@ -235,74 +236,82 @@ def _text(raw: dict, name: str) -> str:
     if isinstance(value, str):
         return value.strip()
     if isinstance(value, bool) or not isinstance(value, int | Decimal):
-        raise RowError(name, f"must be text, not {type(value).__name__}")
+        raise rb.NOT_TEXT.error(name, type=type(value).__name__)
     return str(value)
 
 
 def _instant(raw: dict, name: str) -> datetime.datetime:
     value = _text(raw, name)
     if not value:
-        raise RowError(name, "required: an ISO 8601 date-time with UTC offset, e.g. 2025-03-18T19:02:11+05:00")
+        raise rb.INSTANT_REQUIRED.error(name)
     try:
         moment = datetime.datetime.fromisoformat(value)
     except ValueError:
-        raise RowError(name, f"'{value}' is not an ISO 8601 date-time such as 2025-03-18T19:02:11+05:00") from None
+        raise rb.INSTANT_FORMAT.error(name, value=value) from None
     if moment.tzinfo is None or len(value) <= 10:
-        raise RowError(name, f"'{value}' has no UTC offset; add one, e.g. +05:00")
+        raise rb.INSTANT_NO_OFFSET.error(name, value=value)
     return moment
 
 
 def _tickets(raw: dict) -> int:
     value = raw.get("tickets")
     if isinstance(value, bool):
-        raise RowError("tickets", "must be a whole number from 1 to 1000")
+        raise rb.TICKETS_BOOLEAN.error()
     if isinstance(value, str) and TICKETS.fullmatch(value):
         value = int(value)
     if not isinstance(value, int):
-        shown = "nothing" if value in (None, "") else f"'{value}'"
-        raise RowError("tickets", f"{shown} is not a whole number from 1 to 1000")
+        if value in (None, ""):
+            raise rb.TICKETS_MISSING.error()
+        raise rb.TICKETS_NOT_WHOLE.error(value=str(value))
     if not 1 <= value <= 1000:
-        raise RowError("tickets", f"{value} is outside 1–1000 (refunds are positive too)")
+        raise rb.TICKETS_RANGE.error(value=value)
     return value
 
 
 def _amount(raw: dict) -> Decimal:
     value = raw.get("amount")
     if isinstance(value, bool) or value is None or value == "":
-        raise RowError("amount", "required: a decimal such as 2500.00")
+        raise rb.AMOUNT_REQUIRED.error()
     if isinstance(value, int):
         value = Decimal(value)
     if isinstance(value, Decimal):
         if not value.is_finite() or value < 0 or value.as_tuple().exponent < -2:
-            raise RowError("amount", f"{value} must be ≥ 0 with at most 2 decimal places")
+            raise rb.AMOUNT_PLACES.error(value=str(value))
         return _bounded(value.quantize(CENT) if value <= limits.MAX_TICKET_AMOUNT else value)
     if not isinstance(value, str):
-        raise RowError("amount", f"must be a number or a string, not {type(value).__name__}")
+        raise rb.AMOUNT_TYPE.error(type=type(value).__name__)
     text = value.strip()
     if not AMOUNT.fullmatch(text):
         if re.fullmatch(r"[\d\s.,']+", text) and re.search(r"[,\s']", text):
             # A spreadsheet's local number format: say what to change rather than repeat the rule.
-            raise RowError("amount", f"'{text}' uses a comma, space or apostrophe: use a point as the decimal "
-                                     "separator and no digit grouping (e.g. 7500.00 for seven thousand five hundred)")
-        raise RowError("amount", f"'{text}' must be ≥ 0, with '.' as decimal point, no grouping, at most 2 "
-                                 "decimal places (e.g. 2500.00)")
+            raise rb.AMOUNT_GROUPING.error(value=text)
+        raise rb.AMOUNT_FORMAT.error(value=text)
     return _bounded(Decimal(text).quantize(CENT))
 
 
 def _bounded(amount: Decimal) -> Decimal:
     # Stored sums (per film, cinema, day, region, nationally) must fit Decimal(20, 2): see films/limits.py.
     if amount > limits.MAX_TICKET_AMOUNT:
-        raise RowError("amount", f"{amount} is over the limit of {limits.MAX_TICKET_AMOUNT:,.2f} for one record; "
-                                 "check the amount (it is in tenge, not tiyn) or split the sale")
+        raise rb.AMOUNT_OVER_LIMIT.error(value=str(amount), limit=f"{limits.MAX_TICKET_AMOUNT:,.2f}")
     return amount
+
+
+_EXTRA = re.compile(r"has (\d+) values but the header names (\d+) columns")
+
+
+def _extra_values(text: str) -> RowError:
+    match = _EXTRA.fullmatch(text)
+    if match is None:  # films.tabular words it; should it ever change, its text stands
+        return RowError("row", text)
+    return rb.EXTRA_VALUES.error(values=int(match[1]), columns=int(match[2]))
 
 
 def clean_record(position: int, raw: dict) -> SalesRecord:
     """Validate one record's fields on their own (no database); RowError names the first bad field."""
     if not isinstance(raw, dict):
-        raise RowError("record", "must be a JSON object with the fields of ticket-sales/1")
+        raise rb.NOT_AN_OBJECT.error()
     if "__extra__" in raw:
-        raise RowError("row", raw["__extra__"])
+        raise _extra_values(raw["__extra__"])
     try:
         # One look at all the values at once; only a record with a NUL (or a value that is not text) is then
         # gone through value by value, to name the first offending field.
@@ -313,51 +322,48 @@ def clean_record(position: int, raw: dict) -> SalesRecord:
         for name, value in raw.items():
             # No database text column can hold NUL; a record carrying one is refused, never half-stored.
             if value.__class__ is str and "\x00" in value:
-                raise RowError(str(name).replace("\x00", "?")[:40],
-                               "contains a NUL character (\\u0000); send text only")
+                raise rb.NUL_CHARACTER.error(str(name).replace("\x00", "?")[:40])
     cinema = _text(raw, "cinema_code")
     if not CINEMA_CODE.fullmatch(cinema):
-        raise RowError("cinema_code", f"'{cinema}' is not a cinema code (3–32 of A–Z, 0–9, -)" if cinema
-                       else "required")
+        raise rb.CINEMA_CODE_FORMAT.error(value=cinema) if cinema else rb.REQUIRED.error("cinema_code")
     tx_id = _text(raw, "transaction_id")
     if not PRINTABLE.fullmatch(tx_id):
-        raise RowError("transaction_id", "required, 1–64 printable characters" if not tx_id
-                       else f"'{tx_id[:70]}' must be 1–64 printable characters")
+        raise rb.TRANSACTION_ID_FORMAT.error(value=tx_id[:70]) if tx_id else rb.TRANSACTION_ID_REQUIRED.error()
     kind = _text(raw, "kind").lower()
     if kind not in KINDS:
-        raise RowError("kind", f"'{kind}' must be sale or refund" if kind else "required: sale or refund")
+        raise rb.KIND_FORMAT.error(value=kind) if kind else rb.KIND_REQUIRED.error()
     refund_of = _text(raw, "refund_of")
     if kind == TransactionKind.REFUND and not refund_of:
-        raise RowError("refund_of", "a refund must name the transaction_id of the sale it refunds")
+        raise rb.REFUND_WITHOUT_SALE.error()
     if kind == TransactionKind.SALE and refund_of:
-        raise RowError("refund_of", "only refunds name refund_of; leave it empty for a sale")
+        raise rb.SALE_WITH_REFUND_OF.error()
     if refund_of and not PRINTABLE.fullmatch(refund_of):
-        raise RowError("refund_of", "must be 1–64 printable characters")
+        raise rb.REFUND_OF_FORMAT.error()
     sold_at = _instant(raw, "sold_at")
     start = _instant(raw, "screening_start")
     screen = _text(raw, "screen")
     if not 1 <= len(screen) <= 32:
-        raise RowError("screen", "required, 1–32 characters")
+        raise rb.NAME_LENGTH.error("screen")
     film = _text(raw, "film_code")
     if not 1 <= len(film) <= 32:
-        raise RowError("film_code", "required, 1–32 characters")
+        raise rb.NAME_LENGTH.error("film_code")
     tickets = _tickets(raw)
     amount = _amount(raw)
     home = settings.HOME_CURRENCY  # read per record (tests override it), but once
     currency = (_text(raw, "currency") or home).upper()
     if not CURRENCY.fullmatch(currency):
-        raise RowError("currency", f"'{currency}' is not an ISO 4217 code such as {home}")
+        raise rb.CURRENCY_FORMAT.error(value=currency, home=home)
     if currency != home:
-        raise RowError("currency", f"box office is kept in {home}; report amounts in {home}, not {currency}")
+        raise rb.CURRENCY_NOT_HOME.error(value=currency, home=home)
     fmt = _text(raw, "screening_format")
     if fmt:
         match = FORMATS.get(fmt.lower())
         if match is None:
-            raise RowError("screening_format", f"'{fmt}' must be one of {', '.join(ScreeningFormat.values)}")
+            raise rb.FORMAT_UNKNOWN.error(value=fmt, choices=", ".join(ScreeningFormat.values))
         fmt = match
     lang = _text(raw, "screening_language").lower()
     if lang and not LANGUAGE.fullmatch(lang):
-        raise RowError("screening_language", f"'{lang}' is not an ISO 639-1 code such as kk or ru")
+        raise rb.LANGUAGE_FORMAT.error(value=lang)
     canonical = "\x1f".join([
         cinema, tx_id, kind, refund_of, _utc(sold_at), _utc(start), screen, film, str(tickets), str(amount),
         currency, fmt, lang,

@@ -3,6 +3,8 @@ from __future__ import annotations
 
 import datetime
 import hashlib
+import io
+import json
 import logging
 import re
 from collections.abc import Iterator
@@ -22,12 +24,13 @@ from films.services import mark_released_by_sales
 from films.tabular import FileRejected, read_csv
 from films.text import clean_name
 
+from . import rulebook
 from .choices import BatchSource, BatchStatus, Outcome
 from .judging import RegisterView, SalesJudge
 from .models import BatchRecord, Cinema, ImportBatch, Screen
 from .progress import ProgressReporter
 from .records import SalesRecord, clean_record, raw_as_text, read_records, text_of
-from .storing import store_accepted
+from .storing import hold_references, store_accepted
 
 log = logging.getLogger(__name__)
 
@@ -67,7 +70,7 @@ def parse_cinema_row(row: dict[str, str]) -> dict:
         raise RowError("row", row["__extra__"])
     code = row.get("cinema_code", "")
     if not re.fullmatch(r"[A-Z0-9-]{3,32}", code):
-        raise RowError("cinema_code", f"'{code}' is not a cinema code (3–32 of A–Z, 0–9, -)" if code else "required")
+        raise rulebook.CINEMA_CODE_FORMAT.error(value=code) if code else rulebook.REQUIRED.error("cinema_code")
     for name in ("cinema_name", "city", "screen"):
         if not row.get(name):
             raise RowError(name, "required")
@@ -185,8 +188,13 @@ def receive_sales_batch(*, stream: BinaryIO, source: str, actor: Actor, filename
                                       status=BatchStatus.RECEIVED)
 
 
-def process_sales_batch(*, batch: ImportBatch, stream: BinaryIO, actor: Actor) -> ImportBatch:
+def process_sales_batch(*, batch: ImportBatch, stream: BinaryIO, actor: Actor,
+                        held_ids: list[int] | None = None) -> ImportBatch | None:
     """Judge and store a received batch.
+
+    `held_ids` (release_held_records) says the batch is the held records with these ids, in this order: they
+    are judged as any batch, without counting as earlier copies of themselves, and each is resolved by its
+    outcome. When none of them could be applied the batch leaves no trace and None is returned.
 
     The status change is committed first (so a rejected or interrupted batch leaves a trace); the records
     are judged and stored in one transaction, so a crash leaves all of the batch's accepted records or
@@ -207,12 +215,16 @@ def process_sales_batch(*, batch: ImportBatch, stream: BinaryIO, actor: Actor) -
                                f"{settings.SALES_MAX_UPLOAD_BYTES:,}; split it into smaller batches.")
         with transaction.atomic():
             _lock_imports()
-            earlier = (ImportBatch.objects.filter(sha256=digest, status=BatchStatus.PROCESSED)
-                       .exclude(pk=batch.pk).order_by("pk").first())
+            earlier = None if held_ids is not None else (
+                ImportBatch.objects.filter(sha256=digest, status=BatchStatus.PROCESSED)
+                .exclude(pk=batch.pk).order_by("pk").first())
             if earlier is not None:
                 _mark_duplicate_batch(batch, earlier)
                 return batch
-            _process(batch, stream, batch.cinema, actor)
+            _process(batch, stream, batch.cinema, actor, held_ids)
+    except NothingReleased:
+        ImportBatch.objects.filter(pk=batch.pk).delete()
+        return None
     except FileRejected as exc:
         _reject_batch(batch, str(exc))
         # Not stored: the API answers 403 when the credentials were the problem.
@@ -295,21 +307,59 @@ def _reject_batch(batch: ImportBatch, message: str):
     batch.refresh_from_db()
 
 
-def _process(batch: ImportBatch, stream: BinaryIO, cinema: Cinema | None, actor: Actor):
+class NothingReleased(Exception):  # noqa: N818 - not an error: the held records all stay held
+    """A release of held records in which every one stays held (or another release took them first)."""
+
+
+def _process(batch: ImportBatch, stream: BinaryIO, cinema: Cinema | None, actor: Actor,
+             held_ids: list[int] | None = None):
+    if held_ids is not None and BatchRecord.objects.filter(pk__in=held_ids, resolved_at__isnull=True).count() != len(
+            held_ids):
+        raise NothingReleased  # another release (under the import lock) resolved some of them first
     raw = read_records(stream)
     batch.encoding = raw.encoding
     checked = _checked(batch, raw, stream, cinema)
+    ignore = set(held_ids or ())
     if use_copy_path():
         from .copypath import import_checked_records
 
-        counts, total, first_days = import_checked_records(batch, checked)
+        counts, total, first_days = import_checked_records(batch, checked, ignore_held_ids=ignore)
     else:
-        counts, total, first_days = _import_in_python(batch, checked)
+        counts, total, first_days = _import_in_python(batch, checked, ignore_held_ids=ignore)
     # Known only once every record was read (JSON is streamed).
     batch.warnings = raw.warnings
     if total == 0:
         raise FileRejected("The batch is empty: it has a header but no records.")
+    if held_ids is not None:
+        total = _resolve_held(batch, held_ids, counts, total)
     _finish_batch(batch, counts, total, first_days, actor)
+
+
+def _resolve_held(batch: ImportBatch, held_ids: list[int], counts: dict, total: int) -> int:
+    """Each released held record gets its outcome in this batch; those still held stay with the batch that
+    brought them. Returns the batch's total (the records it resolved)."""
+    judged = {r.position: r for r in batch.records.all()}  # every record not accepted
+    originals = BatchRecord.objects.in_bulk(held_ids)
+    now = timezone.now()
+    resolved = []
+    for index, held_id in enumerate(held_ids):
+        h, r = originals[held_id], judged.get(index)
+        if r is not None and r.outcome == Outcome.HELD:
+            continue
+        h.resolved_at = now
+        if r is None:
+            h.resolved_outcome, h.resolved_code, h.resolved_params = (
+                Outcome.ACCEPTED, rulebook.APPLIED_IN_BATCH.code, {"batch": batch.pk})
+        else:
+            h.resolved_outcome, h.resolved_code, h.resolved_params = r.outcome, r.reason_code, r.reason_params
+        resolved.append(h)
+    if not resolved:
+        raise NothingReleased
+    BatchRecord.objects.bulk_update(resolved, ["resolved_at", "resolved_outcome", "resolved_code", "resolved_params"])
+    batch.records.filter(outcome=Outcome.HELD).delete()
+    still_held = counts.get(Outcome.HELD, 0)
+    counts[Outcome.HELD] = 0
+    return total - still_held
 
 
 def use_copy_path() -> bool:
@@ -334,8 +384,9 @@ def _checked(batch: ImportBatch, raw, stream: BinaryIO, cinema: Cinema | None) -
             verdict = exc
         else:
             if cinema is not None and verdict.cinema_code != cinema.code:
+                where = "Index" if raw.encoding == "json" else "Line"
                 raise ForeignCinemaRecord(
-                    f"Record {position} reports for cinema {verdict.cinema_code}, but these credentials report "
+                    f"{where} {position} reports for cinema {verdict.cinema_code}, but these credentials report "
                     f"only for {cinema.code}; nothing from this batch was stored.")
         progress.tick()
         yield position, record, verdict
@@ -345,13 +396,16 @@ def _checked(batch: ImportBatch, raw, stream: BinaryIO, cinema: Cinema | None) -
 def rejected_record(batch: ImportBatch, position: int, record, exc: RowError) -> BatchRecord:
     """The batch-report row of a record that failed its field checks."""
     as_dict = isinstance(record, dict)
+    code, params, text = ((exc.rule.code, exc.params, "") if isinstance(exc, rulebook.RuleError)
+                          else ("", {}, exc.reason))
     return BatchRecord(batch=batch, position=position, outcome=Outcome.REJECTED, field=exc.field,
-                       reason=exc.reason, data=raw_as_text(record),
+                       reason_code=code, reason_params=params, reason_text=text, data=raw_as_text(record),
                        cinema_code=text_of(record.get("cinema_code", ""), 64) if as_dict else "",
                        transaction_id=text_of(record.get("transaction_id", ""), 200) if as_dict else "")
 
 
-def _import_in_python(batch: ImportBatch, checked: Iterator[CheckedRecord]) -> tuple[dict, int, dict]:
+def _import_in_python(batch: ImportBatch, checked: Iterator[CheckedRecord], *,
+                      ignore_held_ids: set[int] = frozenset()) -> tuple[dict, int, dict]:
     """The plain path (SQLite, or SALES_IMPORT_PATH=python): judge in memory, store with the ORM."""
     valid: list[SalesRecord] = []
     invalid: list[BatchRecord] = []
@@ -366,15 +420,16 @@ def _import_in_python(batch: ImportBatch, checked: Iterator[CheckedRecord]) -> t
     if total == 0:
         return {}, 0, {}
     reg = RegisterView.load(valid)
-    decisions = SalesJudge(valid, reg).judge()
+    decisions = SalesJudge(valid, reg, ignore_held_ids=ignore_held_ids, encoding=batch.encoding).judge()
     first_days = store_accepted(batch, decisions, reg)
     for d in decisions:
         if d.outcome != Outcome.ACCEPTED:
             r = d.record
             invalid.append(BatchRecord(batch=batch, position=r.position, outcome=d.outcome, field=d.field,
-                                       reason=d.reason, cinema_code=r.cinema_code,
+                                       reason_code=d.code, reason_params=d.params, cinema_code=r.cinema_code,
                                        transaction_id=r.transaction_id, content_hash=r.content_hash,
                                        data=raw_as_text(raws[r.position])))
+    hold_references(ImportBatch, [batch.pk])
     BatchRecord.objects.bulk_create(invalid, batch_size=1000)
     counts = {o: 0 for o in Outcome.values}
     for d in decisions:
@@ -425,37 +480,39 @@ def release_held_after_registration(*, film_codes: list[str] | None = None, cine
 
 
 def release_held_records(*, actor: Actor) -> ImportBatch | None:
-    """Judge every open held record again, in the order received; applied ones go into a new batch."""
-    with transaction.atomic():
-        _lock_imports()
-        held = list(BatchRecord.objects.select_for_update().filter(outcome=Outcome.HELD, resolved_at__isnull=True)
-                    .order_by("batch_id", "position"))
-        if not held:
-            return None
-        records, by_position = [], {}
-        for i, h in enumerate(held):
-            rec = clean_record(i, h.data)
-            records.append(rec)
-            by_position[i] = h
-        reg = RegisterView.load(records)
-        decisions = SalesJudge(records, reg, ignore_held_ids={h.pk for h in held}).judge()
-        if all(d.outcome == Outcome.HELD for d in decisions):
-            return None
-        batch = ImportBatch.objects.create(source=BatchSource.HELD, submitted_by_label=actor.display,
-                                           filename="held records released", sha256="-",
-                                           status=BatchStatus.PROCESSING)
-        first_days = store_accepted(batch, decisions, reg)
-        now = timezone.now()
-        counts = {o: 0 for o in Outcome.values}
-        for d in decisions:
-            counts[d.outcome] += 1
-            h = by_position[d.record.position]
-            if d.outcome != Outcome.HELD:
-                h.resolved_at = now
-                h.resolved_outcome = d.outcome
-                h.resolved_reason = d.reason or f"applied in batch {batch.pk}"
-        BatchRecord.objects.bulk_update(held, ["resolved_at", "resolved_outcome", "resolved_reason"])
-        still_held = counts.pop(Outcome.HELD)
-        counts[Outcome.HELD] = 0  # those stay with the batch that brought them
-        _finish_batch(batch, counts, len(decisions) - still_held, first_days, actor)
-        return batch
+    """Judge every open held record again, in the order received, as a batch like any other.
+
+    The held records, as received, become a ticket-sales/1 JSON batch (source "held") that goes through the
+    same lifecycle as every submission — size limit, batch lock, interrupted marking, the engine of the
+    database — and each is resolved by its outcome there. Returns the batch, or None when nothing could be
+    applied (then no batch is left behind). Over the size limit, the records are released in several batches.
+    """
+    held = list(BatchRecord.objects.filter(outcome=Outcome.HELD, resolved_at__isnull=True)
+                .order_by("batch_id", "position").values_list("pk", "data"))
+    if not held:
+        return None
+    released = None
+    for ids, body in _held_bodies(held, settings.SALES_MAX_UPLOAD_BYTES):
+        stream = io.BytesIO(body)
+        batch = receive_sales_batch(stream=stream, source=BatchSource.HELD, actor=actor,
+                                    filename="held records released")
+        released = process_sales_batch(batch=batch, stream=stream, actor=actor, held_ids=ids) or released
+    return released
+
+
+def _held_bodies(held: list[tuple[int, dict]], limit: int) -> Iterator[tuple[list[int], bytes]]:
+    """The held records as ticket-sales/1 JSON bodies, each under the size limit, in the order received."""
+    head, tail = b'{"format": "ticket-sales/1", "transactions": [', b"]}"
+    ids: list[int] = []
+    parts: list[bytes] = []
+    size = len(head) + len(tail)
+    for pk, data in held:
+        part = json.dumps(data, ensure_ascii=False).encode()
+        if parts and size + len(part) + 1 > limit:
+            yield ids, head + b",".join(parts) + tail
+            ids, parts, size = [], [], len(head) + len(tail)
+        ids.append(pk)
+        parts.append(part)
+        size += len(part) + 1
+    if parts:
+        yield ids, head + b",".join(parts) + tail

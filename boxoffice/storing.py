@@ -6,15 +6,44 @@ import statistics
 from collections import defaultdict
 from decimal import Decimal
 
+from django.db import connection
 from django.utils import timezone
 
+from films.models import Film
+
+from . import rulebook as rb
 from .choices import AnomalyKind, Outcome, TransactionKind
 from .judging import Decision, RegisterView
-from .models import Anomaly, DailySales, ImportBatch, ScreenDaySales, Screening, TicketTransaction
+from .models import Anomaly, Cinema, DailySales, ImportBatch, ScreenDaySales, Screening, TicketTransaction
+from .rulebook import LATE_SALE, LOW_PRICE_SHARE, MEDIAN_WINDOW_DAYS
 
-LATE_SALE = datetime.timedelta(hours=24)
-LOW_PRICE_SHARE = Decimal("0.10")
-MEDIAN_WINDOW_DAYS = 365
+
+class MissingReference(Exception):
+    """A row an accepted record refers to vanished while the batch was judged: the batch stores nothing."""
+
+
+def hold_references(model, ids) -> None:
+    """Lock the rows of `model` these ids name until the transaction ends, and check that every one exists.
+
+    The ticket table's references are not checked by database triggers row by row (models.TicketTransaction):
+    both engines call this once per referenced table before inserting, which does what those triggers did —
+    on PostgreSQL FOR KEY SHARE, so the referenced rows cannot be deleted (or their key changed) until the
+    batch commits — once per referenced row instead of once per ticket."""
+    wanted = sorted({i for i in ids if i is not None})
+    if not wanted:
+        return
+    found: set[int] = set()
+    if connection.vendor == "postgresql":
+        table = connection.ops.quote_name(model._meta.db_table)
+        with connection.cursor() as cur:
+            cur.execute(f"SELECT id FROM {table} WHERE id = ANY(%s) FOR KEY SHARE", [wanted])  # noqa: S608
+            found = {row[0] for row in cur.fetchall()}
+    else:  # SQLite: the import holds the database's write lock; a plain look suffices
+        for i in range(0, len(wanted), 500):
+            found.update(model.objects.filter(pk__in=wanted[i:i + 500]).values_list("pk", flat=True))
+    missing = set(wanted) - found
+    if missing:
+        raise MissingReference(f"{model._meta.verbose_name} {sorted(missing)[:5]} vanished during the import")
 
 
 def screening_day(start: datetime.datetime) -> datetime.date:
@@ -59,6 +88,11 @@ def store_accepted(batch: ImportBatch, decisions: list[Decision], reg: RegisterV
         else:
             tx.refund_of_id = d.sale_id
             new_refunds.append((tx, d))
+    hold_references(Cinema, {tx.cinema_id for tx in new_sales} | {tx.cinema_id for tx, _ in new_refunds})
+    hold_references(Film, {s.film_id for s in screenings.values()})
+    hold_references(Screening, {s.pk for s in screenings.values()})
+    hold_references(ImportBatch, [batch.pk])
+    hold_references(TicketTransaction, {d.sale_id for _, d in new_refunds})
     TicketTransaction.objects.bulk_create(new_sales, batch_size=1000)
     for tx, d in new_refunds:
         if tx.refund_of_id is None:
@@ -216,15 +250,19 @@ def cinema_median_prices(cinema_ids: set[int]) -> dict[int, Decimal]:
 
 
 def _flag_anomalies(batch, new_sales, screenings, reg):
+    """ticket-sales.md §7, with the rulebook's thresholds; the details are the rulebook's texts' parameters."""
     flags: list[Anomaly] = []
     for tx in new_sales:
         if tx.sold_at - tx.screening.starts_at > LATE_SALE:
             flags.append(Anomaly(kind=AnomalyKind.LATE_SALE, batch=batch, screening=tx.screening, transaction=tx,
-                                 detail=f"{tx.cinema.code}/{tx.transaction_id} sold {tx.sold_at.isoformat()}, "
-                                        f"more than 24 h after the screening started"))
+                                 params=rb.anomaly_params(AnomalyKind.LATE_SALE,
+                                                          sale=f"{tx.cinema.code}/{tx.transaction_id}",
+                                                          sold_at=tx.sold_at.isoformat(), hours=rb.LATE_SALE_HOURS)))
         if tx.amount == 0:
             flags.append(Anomaly(kind=AnomalyKind.ZERO_AMOUNT, batch=batch, screening=tx.screening, transaction=tx,
-                                 detail=f"{tx.cinema.code}/{tx.transaction_id}: {tx.tickets} ticket(s) for 0"))
+                                 params=rb.anomaly_params(AnomalyKind.ZERO_AMOUNT,
+                                                          sale=f"{tx.cinema.code}/{tx.transaction_id}",
+                                                          tickets=tx.tickets)))
     touched = {tx.screening.pk: tx.screening for tx in new_sales}
     seats = {s.pk: s.seats for s in reg.screens.values()}
     screen_names = {s.pk: s.name for s in reg.screens.values()}  # the cinema's own name, never our id
@@ -232,11 +270,18 @@ def _flag_anomalies(batch, new_sales, screenings, reg):
     for s in touched.values():
         if s.tickets_sold > seats[s.screen_id]:
             flags.append(Anomaly(kind=AnomalyKind.OVER_CAPACITY, batch=batch, screening=s,
-                                 detail=f"{s.tickets_sold} seats sold for screen {screen_names[s.screen_id]} with "
-                                        f"{seats[s.screen_id]} seats at {s.starts_at.isoformat()}"))
+                                 params=rb.anomaly_params(AnomalyKind.OVER_CAPACITY, sold=s.tickets_sold,
+                                                          screen=screen_names[s.screen_id], seats=seats[s.screen_id],
+                                                          start=_utc_text(s.starts_at))))
         median = medians.get(s.cinema_id)
         if median and s.tickets_sold and s.gross > 0 and s.gross / s.tickets_sold < median * LOW_PRICE_SHARE:
             flags.append(Anomaly(kind=AnomalyKind.LOW_PRICE, batch=batch, screening=s,
-                                 detail=f"average price {s.gross / s.tickets_sold:.2f} is below 10% of the "
-                                        f"cinema's median {median:.2f}"))
+                                 params=rb.anomaly_params(AnomalyKind.LOW_PRICE,
+                                                          price=f"{s.gross / s.tickets_sold:.2f}",
+                                                          share=rb.LOW_PRICE_PERCENT, median=f"{median:.2f}")))
     Anomaly.objects.bulk_create(flags, ignore_conflicts=True)
+
+
+def _utc_text(moment: datetime.datetime) -> str:
+    """A screening's start as the anomaly texts show it (UTC, seconds), on both engines."""
+    return moment.astimezone(datetime.UTC).strftime("%Y-%m-%dT%H:%M:%S+00:00")

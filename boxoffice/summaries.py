@@ -1,6 +1,7 @@
 """The nightly check: recompute every daily summary from the raw tickets and report any difference."""
 from __future__ import annotations
 
+import logging
 from collections import defaultdict
 from decimal import Decimal
 
@@ -11,10 +12,12 @@ from films.choices import RecomputeReason
 from films.outbox import request_recompute
 
 from .choices import TransactionKind
-from .models import DailySales, ScreenDaySales, SummaryDiscrepancy, TicketTransaction
+from .models import BatchRecord, DailySales, ScreenDaySales, SummaryDiscrepancy, TicketTransaction
 from .storing import screening_day
 
 FIELDS = ("admissions", "gross", "screenings", "sales_count")
+
+log = logging.getLogger(__name__)
 
 
 def summaries_from_tickets() -> dict[tuple[int, int, object], dict]:
@@ -47,6 +50,26 @@ def _picture(row: dict | DailySales | None) -> dict:
 
 
 @transaction.atomic
+def verify_references() -> int:
+    """Tickets whose cinema, film, screening, batch or refunded sale is missing; logged as errors.
+
+    The database does not check the ticket table's references row by row (models.TicketTransaction): the
+    import locks what it refers to and Django enforces PROTECT on deletes; this catches a writer that went
+    around both (raw SQL)."""
+    missing = 0
+    for model, name in ((TicketTransaction, "cinema"), (TicketTransaction, "film"), (TicketTransaction, "screening"),
+                        (TicketTransaction, "batch"), (TicketTransaction, "refund_of"), (BatchRecord, "batch")):
+        related = model._meta.get_field(name).related_model
+        orphans = (model.objects.filter(**{f"{name}_id__isnull": False})
+                   .exclude(**{f"{name}_id__in": related.objects.values("pk")}))
+        count = orphans.count()
+        if count:
+            log.error("%s %s row(s) name a %s that does not exist, e.g. %s", count, model._meta.model_name, name,
+                      list(orphans.values_list("pk", flat=True)[:5]))
+        missing += count
+    return missing
+
+
 def verify_daily_summaries(*, repair: bool = True) -> int:
     """Record every summary that disagrees with the tickets as a discrepancy (and repair it); returns the count."""
     truth = summaries_from_tickets()

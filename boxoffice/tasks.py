@@ -81,8 +81,9 @@ def requeue_received_uploads_task() -> int:
 
 @shared_task
 def verify_daily_summaries_task() -> int:
-    from .summaries import verify_daily_summaries
+    from .summaries import verify_daily_summaries, verify_references
 
+    verify_references()  # logged as errors; nothing to repair automatically
     return verify_daily_summaries(repair=True)
 
 

@@ -116,7 +116,7 @@ def batch_records_csv(request, pk):
     # is a number.
     rows = downloads.csv_lines(
         [position, "outcome", "field", "reason", *FIELDS],
-        ([r.position, r.outcome, r.field, r.reason, *[r.data.get(f, "") for f in FIELDS]] for r in records),
+        ([r.position, r.outcome, r.field, r.reason_en, *[r.data.get(f, "") for f in FIELDS]] for r in records),
     )
     response = StreamingHttpResponse(rows, content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="batch-{batch.pk}-not-accepted.csv"'

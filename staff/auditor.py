@@ -394,7 +394,7 @@ def anomalies_table(params) -> Table:
             "film_code": a.screening.film.code,
             "transaction_id": a.transaction.transaction_id if a.transaction else "",
             "batch": a.batch_id,
-            "detail": a.detail,
+            "detail": in_english(a, "detail"),  # cells are data: the same file whatever the URL's language
         }
         for a in qs[:5000]
     ]

@@ -39,11 +39,14 @@ class RawJSONParser(BaseParser):
 
 def batch_report(batch) -> dict:
     """The batch report of ticket-sales.md, as the API returns it."""
-    records = list(
-        batch.records.order_by("position")[: REPORT_RECORDS + 1].values(
-            "position", "outcome", "field", "reason", "transaction_id"
+    # The reason in English, as the spec words it, whatever language the client's headers ask for.
+    records = [
+        {"position": r.position, "outcome": r.outcome, "field": r.field, "reason": r.reason_en,
+         "transaction_id": r.transaction_id}
+        for r in batch.records.order_by("position")[: REPORT_RECORDS + 1].only(
+            "position", "outcome", "field", "reason_code", "reason_params", "reason_text", "transaction_id"
         )
-    )
+    ]
     return {
         **batch.summary(),
         "total": batch.total,

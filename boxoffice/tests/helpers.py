@@ -79,11 +79,11 @@ def outcomes(batch: ImportBatch) -> dict[int, tuple[str, str]]:
 
 def report(batch: ImportBatch) -> list[tuple]:
     """Everything the batch report says about its records, for comparing the two paths."""
-    return list(
-        batch.records.order_by("position").values_list(
-            "position", "outcome", "field", "reason", "cinema_code", "transaction_id", "content_hash"
-        )
-    )
+    return [
+        (r.position, r.outcome, r.field, r.reason_code, r.reason_params, r.reason, r.cinema_code, r.transaction_id,
+         r.content_hash)
+        for r in batch.records.order_by("position")
+    ]
 
 
 def random_records(rng, n: int, *, prefix="T") -> list[dict]:

@@ -49,7 +49,7 @@ class Command(BaseCommand):
         lines += [f"  warning: {w}" for w in batch.warnings]
         for rec in batch.records.exclude(outcome="duplicate")[:20]:
             lines.append(f"  {'line' if batch.encoding == 'csv' else 'index'} {rec.position}: {rec.outcome}: "
-                         f"{rec.field}: {rec.reason}")
+                         f"{rec.field}: {rec.reason_en}")
         more = batch.records.exclude(outcome="duplicate").count() - 20
         if more > 0:
             lines.append(f"  … and {more} more; see the batch page or its CSV download")
