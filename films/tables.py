@@ -36,6 +36,8 @@ class Column:
     kind: str = TEXT
     link: str = ""  # a URL name taking the cell's value ("staff:film"): the page links the code to its record
     words: bool = False  # the cell is an English label of a choice: the page shows it in the page's language
+    shown: str = ""  # the key of the same value worded in the page's language (a sentence with figures in it),
+    #                  which the page shows; files keep the English cell under `key`
 
 
 @dataclass

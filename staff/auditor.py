@@ -395,6 +395,7 @@ def anomalies_table(params) -> Table:
             "transaction_id": a.transaction.transaction_id if a.transaction else "",
             "batch": a.batch_id,
             "detail": in_english(a, "detail"),  # cells are data: the same file whatever the URL's language
+            "detail_shown": a.detail,  # the page says it in the reader's language
         }
         for a in qs[:5000]
     ]
@@ -410,7 +411,7 @@ def anomalies_table(params) -> Table:
             Column("film_code", _("Film"), link="staff:film"),
             Column("transaction_id", _("Transaction")),
             Column("batch", _("Batch"), YEAR, link="boxoffice:batch"),  # an id: never grouped
-            Column("detail", _("Detail")),
+            Column("detail", _("Detail"), shown="detail_shown"),
         ],
         rows=rows,
         as_of=last_sale_included(),

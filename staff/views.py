@@ -466,8 +466,7 @@ def _upload_columns(register: str) -> tuple[list[str], set[str]]:
     from boxoffice import reporting
     from boxoffice.services import CINEMA_COLUMNS
     from films.services import FILM_COLUMNS
-
-    from .services import CSV_COLUMNS, CSV_REQUIRED
+    from funding.services import CSV_COLUMNS, CSV_REQUIRED
 
     if register == "grants":  # 360Giving's flattened CSV: "Award Date", "Recipient Org:Identifier"
         def title(name):
@@ -631,7 +630,7 @@ def report_page(request, slug):
     rows = [table.cells(r) for r in page.object_list]
     # As shown: in the page's language (grouped money, percentages), a code linked to its record.
     cells = [
-        [(page_cell(r.get(c.key), c.kind, words=c.words), is_number, _cell_link(c, r.get(c.key)), c.kind)
+        [(page_cell(r.get(c.shown or c.key), c.kind, words=c.words), is_number, _cell_link(c, r.get(c.key)), c.kind)
          for c, is_number in zip(table.columns, numeric, strict=True)]
         for r in page.object_list
     ]

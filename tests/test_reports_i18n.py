@@ -8,6 +8,7 @@ from types import SimpleNamespace
 import pytest
 from django.urls import reverse
 from django.utils import translation
+from django.utils.html import escape
 from django.utils.translation import gettext
 from openpyxl import load_workbook
 
@@ -172,3 +173,21 @@ def test_every_report_and_sales_label_is_translated(lang):
     with translation.override(lang):
         untranslated = sorted({english(label) for label in labels if str(label) == english(label)})
     assert not untranslated
+
+
+@pytest.mark.parametrize("lang", ["kk", "ru"])
+def test_anomalies_page_says_the_detail_in_the_readers_language_and_its_csv_in_english(
+        client, auditor, report_data, lang):
+    from boxoffice.models import Anomaly
+
+    client.force_login(auditor)
+    anomaly = Anomaly.objects.filter(kind=AnomalyKind.ZERO_AMOUNT).first()
+    with translation.override(lang):
+        local = anomaly.detail
+    with translation.override("en"):
+        original = anomaly.detail
+    assert local and local != original
+    page = client.get(url("staff:report", lang, "anomalies")).content.decode()
+    assert escape(local) in page and escape(original) not in page
+    csv_text = client.get(url("staff:report-export", lang, "anomalies", "csv")).content.decode()
+    assert original in csv_text and local not in csv_text
