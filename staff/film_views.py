@@ -26,6 +26,7 @@ from films.selectors import film_detail as select_film
 from films.selectors import search_organisations
 from films.services import change_film_status, merge_organisations, upsert_film
 from films.tables import MOMENT, Column, Table, download
+from funding.models import Grant, GrantChange
 
 from .film_forms import FilmForm, MergeForm, StatusChangeForm
 
@@ -120,7 +121,6 @@ def film_detail(request, code):
                 request, gettext("Status changed to %(status)s.") % {"status": change.get_status_display()}
             )
         return redirect("staff:film", code=film.code)
-    from funding.models import Grant, GrantChange  # funding sits above films: imported late, graph one-way
 
     return render(
         request,
@@ -157,7 +157,6 @@ def organisation_search(request):
 
 @reader_view
 def organisation_detail(request, org_id):
-    from funding.models import GrantChange  # funding sits above films: imported late, graph one-way
 
     org = get_object_or_404(Organisation.objects.prefetch_related("aliases"), pk=org_id)
     form = MergeForm(request.POST or None, merge=org)
