@@ -5,8 +5,8 @@
   "use strict";
   if (!window.Chart) { return; }
   // Digits grouped with the page's own separators (Django's formats), so an axis reads like the table below it.
-  var decimalMark = document.documentElement.getAttribute("data-decimal") || ".";
-  var groupMark = document.documentElement.getAttribute("data-thousands") || ",";
+  var decimalMark = document.body.getAttribute("data-decimal") || ".";
+  var groupMark = document.body.getAttribute("data-thousands") || ",";
   function grouped(value, decimals) {
     var parts = Math.abs(value).toFixed(decimals).split(".");
     var whole = parts[0].replace(/\B(?=(\d{3})+(?!\d))/g, groupMark);
