@@ -16,9 +16,9 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 
 from boxoffice.filtersets import CinemaFilterSet
-from boxoffice.selectors import cinema_films, public_cinemas, public_regions
-from config.caching import cached_public
-from config.strict_query import BadQuery, check_parameters, sort_queryset, sort_rows, validated
+from boxoffice.selectors import cinema_films, public_cinemas, public_regions, region_page
+from config.caching import cached_public, shared
+from config.strict_query import BadQuery, check_parameters, sort_key, sort_queryset, sort_rows, validated
 from films.filtersets import OrganisationFilterSet
 from films.models import Film
 from funding.filtersets import GrantFilterSet, ProgrammeFilterSet
@@ -299,19 +299,26 @@ def region_list(request):
     )
 
 
+REGION_CINEMA_SORTS = {"name": ("name", "code"), "gross": ("gross", "name"), "admissions": ("admissions", "name")}
+
+
 @cached_public
 def region_detail(request, code):
     check_parameters(request, {"sort", "period", "date", "limit"})
-    region = get_object_or_404(public_regions(), code=code)
-    cinemas = sort_queryset(request, public_cinemas().filter(region=region), {
-        "name": ("name", "code"), "gross": ("gross", "name"), "admissions": ("admissions", "name"),
-    }, "-gross")
-    films = (
-        Film.objects.filter(daily_sales__cinema__region=region)
-        .distinct()
-        .select_related("metrics")
-        .order_by("code")
-    )
+    sort = sort_key(request, REGION_CINEMA_SORTS, "-gross")
+
+    def facts():
+        found = region_page(code)
+        if found is None:
+            return None
+        region, cinemas, films = found
+        return region, list(sort_queryset(request, cinemas, REGION_CINEMA_SORTS, "-gross")), list(films)
+
+    # The same for every period and date of the region's chart: computed once per change of the figures.
+    found = shared("region-page", code, sort, compute=facts)
+    if found is None:
+        raise Http404("No such region")
+    region, cinemas, films = found
     period = request.GET.get("period") or "week"
     if period not in market_view.PERIODS:
         raise BadRequest(f"period: must be one of {', '.join(market_view.PERIODS)}")
