@@ -309,16 +309,13 @@ def region_detail(request, code):
 
     def facts():
         found = region_page(code)
-        if found is None:
-            return None
+        if found is None:  # raised, not stored: a code anyone can type leaves nothing in the cache
+            raise Http404("No such region")
         region, cinemas, films = found
         return region, list(sort_queryset(request, cinemas, REGION_CINEMA_SORTS, "-gross")), list(films)
 
     # The same for every period and date of the region's chart: computed once per change of the figures.
-    found = shared("region-page", code, sort, compute=facts)
-    if found is None:
-        raise Http404("No such region")
-    region, cinemas, films = found
+    region, cinemas, films = shared("region-page", code, sort, compute=facts)
     period = request.GET.get("period") or "week"
     if period not in market_view.PERIODS:
         raise BadRequest(f"period: must be one of {', '.join(market_view.PERIODS)}")

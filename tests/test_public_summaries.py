@@ -92,3 +92,11 @@ def test_shared_figures_go_stale_with_the_pages(client, market_scenario):
     bump_film_figures(A)  # what the recompute's on-commit hook does (these tests' transactions never commit)
     after = client.get("/api/v1/reports/chart/?period=year&date=2025-06-01").json()["total_gross"]
     assert (before, after) == ("41500.00", "42500.00")
+
+
+def test_an_unknown_regions_page_is_a_404_that_stores_nothing(client, market_scenario):
+    assert client.get("/en/regions/KZ-00/?period=week&date=2025-03-20").status_code == 404
+    stored = [key for key in cache._cache if ":public:data:region-page:" in key]  # LocMemCache, as in tests
+    assert stored == []
+    assert client.get("/en/regions/KZ-23/?period=week&date=2025-03-20").status_code == 200
+    assert [key for key in cache._cache if ":public:data:region-page:" in key]
