@@ -1,6 +1,6 @@
 """Load benchmark of the public site: gunicorn on PostgreSQL with 5,000,000 ticket records, measured by wrk.
 
-    python bench/public_load.py [--tickets 5000000] [--keep]
+    python bench/public_load.py [--tickets 5000000] [--keep | --build-only] [--reuse]
 
 Builds a throwaway database (tracker_h5_bench by default, BENCH_DATABASE_URL to change), loads the demo
 registers, generates the ticket records straight in SQL (screenings, then tickets, then the daily summaries
@@ -8,6 +8,8 @@ the pages read, as the import keeps them), imports a year of daily box-office re
 the metrics (which rebuilds the combined day-level summary the charts read), starts gunicorn with the production
 settings and Redis as the cache, and runs wrk at 32 connections against the film page (random films), the
 film list and the API film list. Writes bench/PUBLIC_LOAD.md and drops the database unless --keep.
+--build-only builds the database and keeps it without measuring; --reuse then measures it again (only the
+metrics recompute runs before the load), so the 5,000,000 tickets are generated once for many runs.
 Anonymous API throttling is off for the run (API_ANON_RATE=""): all load comes from one address, which
 would be throttled after 600 requests a minute, and whose request history (one timestamp per request in
 the last minute) would grow to tens of thousands of entries, a cost no real visitor's address carries.
@@ -216,6 +218,8 @@ def main():
     parser.add_argument("--tickets", type=int, default=5_000_000)
     parser.add_argument("--keep", action="store_true")
     parser.add_argument("--reuse", action="store_true", help="measure a database an earlier --keep run built")
+    parser.add_argument("--build-only", action="store_true",
+                        help="build the database (tickets, reports, metrics) and keep it; measure nothing")
     parser.add_argument("--report-days", type=int, default=365,
                         help="days of daily box-office reports (one national row per film and day, 2022)")
     parser.add_argument("--duration", default=DURATION, help="wrk's run length per scenario, e.g. 20s")
@@ -236,6 +240,9 @@ def main():
             manage("import_box_office", str(daily_reports(workdir, args.report_days)))
     manage("recompute_metrics", "--all")
     t2 = time.time()
+    if args.build_only:
+        print(f"built {DB} in {t2 - t0:.0f} s; measure it with --reuse (BENCH_DATABASE_URL={DB_URL})")
+        return
     counts = (
         subprocess.run(
             [

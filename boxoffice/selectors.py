@@ -167,6 +167,31 @@ def public_regions():
     ).order_by("code")
 
 
+def region_page(code: str):
+    """One region's page: (region with cinemas_count, gross and admissions; its cinemas with gross and
+    admissions; the films shown there), the figures public_regions() and public_cinemas() give, each summed in
+    one pass over the region's daily summaries instead of one correlated subquery per row. None: no such region."""
+    from django.db.models import DecimalField
+    from django.db.models.functions import Coalesce
+
+    from films.models import Film, Region
+
+    region = Region.objects.filter(code=code).first()
+    if region is None:
+        return None
+    money = DecimalField(max_digits=20, decimal_places=2)
+    days = DailySales.objects.filter(cinema__region=region)
+    totals = days.aggregate(gross=Sum("gross"), admissions=Sum("admissions"))
+    region.cinemas_count = Cinema.objects.filter(region=region).count()
+    region.gross = totals["gross"] or Decimal("0")
+    region.admissions = totals["admissions"] or 0
+    cinemas = (Cinema.objects.filter(region=region).select_related("region")
+               .annotate(gross=Coalesce(Sum("daily_sales__gross"), 0, output_field=money),
+                         admissions=Coalesce(Sum("daily_sales__admissions"), 0)))
+    films = (Film.objects.filter(pk__in=days.values("film_id")).select_related("metrics").order_by("code"))
+    return region, cinemas, films
+
+
 def box_office_by_year() -> list[dict]:
     """Gross and admissions per calendar year of screening, split domestic (KZ first of origin) vs foreign."""
     from django.db.models import Case, DecimalField, When

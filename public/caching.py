@@ -135,6 +135,28 @@ def cache_key(kind: str, request, film_code: str | None = None) -> str:
     return f"public:{kind}:{current_epoch()}:{registers}:{scope}:{figures}:{digest}"
 
 
+_ABSENT = object()
+
+
+def shared(kind: str, *parts, compute):
+    """A computed value every public answer showing it shares, cached under the same versions (epoch, registers,
+    figures) as the pages that aggregate films, so it goes stale exactly when they do.
+
+    Pages are cached one URL at a time, yet many URLs show the same figures: every date of a year shows that
+    year's chart, every year's market page by genre draws the same trend. Each is computed once per change of
+    the figures instead of once per URL. `parts` (plain values: str, int, date, None) name the value.
+    """
+    registers, figures = current_versions(REGISTERS_VERSION, FIGURES_VERSION)
+    digest = hashlib.sha256(repr(parts).encode()).hexdigest()[:32]
+    key = f"public:data:{kind}:{current_epoch()}:{registers}:{figures}:{digest}"
+    hit = cache.get(key, _ABSENT)
+    if hit is not _ABSENT:
+        return hit
+    value = compute()
+    cache.set(key, value, settings.PUBLIC_CACHE_SECONDS)
+    return value
+
+
 def is_anonymous(request) -> bool:
     """Signed-in staff see their own header; only requests without a session share cached pages."""
     return settings.SESSION_COOKIE_NAME not in request.COOKIES

@@ -18,6 +18,7 @@ from films.reference_data import REGIONS_CSV
 from funding import market
 from funding.market import CHART_COLUMNS, DIMENSIONS, MARKET_COLUMNS, PERIODS  # noqa: F401 - re-exported
 
+from .caching import shared
 from .reports import money
 
 
@@ -48,7 +49,7 @@ def _one(params, name: str, api: bool) -> str | None:
 
 def parse_date(text: str | None, api: bool) -> datetime.date:
     if text is None or text == "":
-        return market.latest_day() or timezone.localdate()
+        return shared("latest-day", compute=market.latest_day) or timezone.localdate()
     try:
         return datetime.date.fromisoformat(text)
     except ValueError:
@@ -68,9 +69,19 @@ def chart_params(params, *, api: bool, period: str | None = None):
             _fail(api, "limit", f"must be a whole number from 1 to {MAX_ID}")
         limit = int(limit)
     region = _one(params, "region", api) or None
-    if region is not None and not market.region_exists(region):
+    if region is not None and not _region_known(region):
         _fail(api, "region", "must be a region code such as KZ-75")
     return period, day, limit, region
+
+
+def _region_known(code: str) -> bool:
+    """market.region_exists, from the region codes read once per change of the registers (not a query per answer,
+    cached or not)."""
+    if not code or len(code) > 8 or not code.isprintable():  # and never a NUL byte to the database
+        return False
+    from films.models import Region
+
+    return code in shared("region-codes", compute=lambda: set(Region.objects.values_list("code", flat=True)))
 
 
 def market_params(params, *, api: bool):
@@ -82,15 +93,34 @@ def market_params(params, *, api: bool):
         _fail(api, "by", f"must be one of {', '.join(DIMENSIONS)}")
     year = _one(params, "year", api)
     if year is None or year == "":
-        known = market.years()
+        known = shared("years", compute=market.years)
         return by, (known[-1] if known else timezone.localdate().year)
     if not _DIGITS.fullmatch(year) or not 1 <= int(year) <= 9999:
         _fail(api, "year", "must be a calendar year such as 2024")
     return by, int(year)
 
 
+# What the pages and the API read through these share each result under the figures' versions
+# (public.caching.shared): a chart is computed once per period, not once per date in it (every day of a year
+# shows the same year's chart), and a dimension's trend once for all its years' pages. The CLI and the open-data
+# files call funding/market.py directly. Same functions, same figures.
+
+def as_of() -> dict:
+    return shared("as-of", compute=market.as_of)
+
+
+def shared_chart(period, day, limit=None, region=None) -> market.Chart:
+    start, _ = market.period_bounds(period, day)
+    return shared("chart", period, start, limit, region, compute=lambda: market.chart(period, start, limit,
+                                                                                         region=region))
+
+
+def shared_trend(by) -> dict:
+    return shared("trend", by, compute=lambda: market.trend(by))
+
+
 def _as_of() -> dict:
-    return {k: v.isoformat() if v else None for k, v in market.as_of().items()}
+    return {k: v.isoformat() if v else None for k, v in as_of().items()}
 
 
 def _span(span) -> dict | None:
@@ -98,7 +128,7 @@ def _span(span) -> dict | None:
 
 
 def chart_json(period, day, limit=None, region=None, *, chart=None) -> dict:
-    chart = chart or market.chart(period, day, limit, region=region)
+    chart = chart or shared_chart(period, day, limit, region)
     return {
         "as_of": _as_of(),
         "period": period,
@@ -115,8 +145,8 @@ def chart_json(period, day, limit=None, region=None, *, chart=None) -> dict:
 
 
 def market_json(by, year) -> dict:
-    trend = market.trend(by)
-    result = trend["markets"].get(year) or market.market(by, year)
+    trend = shared_trend(by)
+    result = trend["markets"].get(year) or shared("market", by, year, compute=lambda: market.market(by, year))
     return {
         "as_of": _as_of(),
         "by": by,
@@ -242,8 +272,15 @@ def _num(value) -> float:
 
 
 def chart_page(period, day, limit=None, region=None) -> dict:
-    """What a chart page shows: the API's answer, the ranked bars and the lines over the period."""
-    chart = market.chart(period, day, limit, region=region)
+    """What a chart page shows: the API's answer, the ranked bars and the lines over the period (no text in the
+    visitor's language: shared by every date of the period and every language)."""
+    start, _ = market.period_bounds(period, day)
+    return shared("chart-page", period, start, limit, region, compute=lambda: _chart_page(period, start, limit,
+                                                                                            region))
+
+
+def _chart_page(period, day, limit=None, region=None) -> dict:
+    chart = shared_chart(period, day, limit, region)
     data = chart_json(period, day, limit, region, chart=chart)
     series = market.chart_series(chart)
     titles = {r["film_code"]: r["title"] for r in chart.rows}
@@ -258,7 +295,7 @@ def chart_page(period, day, limit=None, region=None) -> dict:
         "datasets": [{"label": titles[f["film_code"]], "data": [_num(g) for g in f["gross"]]}
                      for f in series["films"]],
     }
-    return {"data": data, "chart": chart, "series": series, "as_of": market.as_of(), "titles": titles,
+    return {"data": data, "chart": chart, "series": series, "as_of": as_of(), "titles": titles,
             "ranked": ranked, "lines": lines,
             "top": chart.rows[0] if chart.rows else None,
             "has_reports": any(r["gross_from_reports"] != "0.00" for r in data["rows"])}
@@ -291,6 +328,6 @@ def market_page(by, year) -> dict:
             shade = 0 if not share or not top else min(5, 1 + int(share / top * 4.999))
             tiles.append({"code": region.code, "name": region.name, "share": share if r else None,
                           "gross": (r or {}).get("gross"), "row": row, "col": col, "shade": shade})
-    return {"data": data, "rows": rows, "ranked": ranked, "as_of": market.as_of(), "stacked": stacked, "years": years_,
+    return {"data": data, "rows": rows, "ranked": ranked, "as_of": as_of(), "stacked": stacked, "years": years_,
             "trend_table": trend_table, "tiles": tiles, "top": rows[0] if rows else None,
             "has_reports": any(r["gross_from_reports"] != "0.00" for r in rows)}

@@ -16,7 +16,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 
 from boxoffice.filtersets import CinemaFilterSet
-from boxoffice.selectors import cinema_films, public_cinemas, public_regions
+from boxoffice.selectors import cinema_films, public_cinemas, public_regions, region_page
 from films.filtersets import OrganisationFilterSet
 from films.models import Film
 from funding.filtersets import GrantFilterSet, ProgrammeFilterSet
@@ -34,10 +34,10 @@ from funding.selectors import (
 from public.templatetags.public import usd_rate_applies
 
 from . import flat, market_view, opendata
-from .caching import cached_public
+from .caching import cached_public, shared
 from .dictionary import TYPE_NAMES, columns_of, dictionary_rows
 from .reports import REPORTS, box_office_by_year_report, funded_vs_released_report, funding_by_year_report
-from .strict_query import BadQuery, check_parameters, sort_queryset, sort_rows, validated
+from .strict_query import BadQuery, check_parameters, sort_key, sort_queryset, sort_rows, validated
 
 PAGE_SIZE = 50
 NO_FILTERS: frozenset = frozenset()
@@ -299,19 +299,23 @@ def region_list(request):
     )
 
 
+REGION_CINEMA_SORTS = {"name": ("name", "code"), "gross": ("gross", "name"), "admissions": ("admissions", "name")}
+
+
 @cached_public
 def region_detail(request, code):
     check_parameters(request, {"sort", "period", "date", "limit"})
-    region = get_object_or_404(public_regions(), code=code)
-    cinemas = sort_queryset(request, public_cinemas().filter(region=region), {
-        "name": ("name", "code"), "gross": ("gross", "name"), "admissions": ("admissions", "name"),
-    }, "-gross")
-    films = (
-        Film.objects.filter(daily_sales__cinema__region=region)
-        .distinct()
-        .select_related("metrics")
-        .order_by("code")
-    )
+    sort = sort_key(request, REGION_CINEMA_SORTS, "-gross")
+
+    def facts():
+        found = region_page(code)
+        if found is None:  # raised, not stored: a code anyone can type leaves nothing in the cache
+            raise Http404("No such region")
+        region, cinemas, films = found
+        return region, list(sort_queryset(request, cinemas, REGION_CINEMA_SORTS, "-gross")), list(films)
+
+    # The same for every period and date of the region's chart: computed once per change of the figures.
+    region, cinemas, films = shared("region-page", code, sort, compute=facts)
     period = request.GET.get("period") or "week"
     if period not in market_view.PERIODS:
         raise BadRequest(f"period: must be one of {', '.join(market_view.PERIODS)}")
