@@ -59,6 +59,36 @@ def film_report_rows(film_id: int):
             .order_by("period_start", "-period_end", "source"))
 
 
+def film_report_months(rows) -> list[dict]:
+    """A film's report rows (film_report_rows) summed by the month of their first day, place and source, in
+    the rows' order: the film's page shows these, so a year of daily reports is a dozen lines, not 365.
+    Each group keeps what its rows say: their span, count, gross, admissions (unknown if any row gives
+    none), and the part that counts (spoken) with its days."""
+    groups: dict[tuple, dict] = {}
+    for r in rows:
+        key = (r.period_start.year, r.period_start.month, r.region_id, r.cinema_id, r.source)
+        g = groups.get(key)
+        if g is None:
+            g = groups[key] = {
+                "month": r.period_start.replace(day=1), "period_start": r.period_start, "period_end": r.period_end,
+                "cinema": r.cinema, "region": r.region, "source": r.source, "rows": 0, "reference": r.reference,
+                "gross": 0, "admissions": 0, "days": 0, "spoken_days": 0, "spoken_gross": 0,
+            }
+        g["rows"] += 1
+        g["period_start"] = min(g["period_start"], r.period_start)
+        g["period_end"] = max(g["period_end"], r.period_end)
+        g["gross"] += r.gross
+        g["admissions"] = None if g["admissions"] is None or r.admissions is None else g["admissions"] + r.admissions
+        g["days"] += r.days
+        g["spoken_days"] += r.spoken_days
+        g["spoken_gross"] += r.spoken_gross
+        if r.reference != g["reference"]:
+            g["reference"] = ""
+    for g in groups.values():
+        g["speaks"] = g["spoken_days"] > 0
+    return list(groups.values())
+
+
 def reported_versus_ticketed(*, flagged_only: bool = False):
     """box-office-reports.md point 5: rows that speak for days with accepted tickets inside their place."""
     qs = (ReportRow.objects.filter(spoken_days__gt=0, covered_ticket_days__gt=0)
