@@ -55,7 +55,7 @@ def film_detail(request, code):
             "delivery": film_delivery(film),
             "by_week": list(film_box_office_by_week(film.pk)),
             "by_region": list(film_box_office_by_region(film.pk)),
-            "report_months": film_report_months(film_report_rows(film.pk)),
+            "report_months": film_report_months(film.pk),
         },
     )
 
