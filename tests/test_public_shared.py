@@ -9,6 +9,8 @@ from django.core.cache import cache
 
 from public import caching
 
+pytestmark = pytest.mark.django_db  # the cache epoch is read from the database
+
 
 @pytest.fixture(autouse=True)
 def fresh_cache():
