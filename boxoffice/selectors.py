@@ -59,6 +59,46 @@ def film_report_rows(film_id: int):
             .order_by("period_start", "-period_end", "source"))
 
 
+def film_report_months(film_id: int) -> list[dict]:
+    """A film's report rows (those of film_report_rows, in its order) summed by the month of their first day,
+    place and source: the film's page shows these, so a year of daily reports is a dozen lines, not 365. Each
+    group keeps what its rows say: their span, count, gross, admissions (unknown if any row gives none), and
+    the part that counts (spoken) with its days. Plain values, not 365 model rows: this is a page's miss."""
+    from films.models import Region
+
+    fields = ("period_start", "period_end", "region_id", "cinema_id", "source", "reference", "gross",
+              "admissions", "spoken_days", "spoken_gross")
+    groups: dict[tuple, dict] = {}
+    for r in (ReportRow.objects.filter(film_id=film_id).order_by("period_start", "-period_end", "source")
+              .values_list(*fields)):
+        start, end, region_id, cinema_id, source, reference, gross, admissions, spoken_days, spoken_gross = r
+        key = (start.year, start.month, region_id, cinema_id, source)
+        g = groups.get(key)
+        if g is None:
+            g = groups[key] = {
+                "month": start.replace(day=1), "period_start": start, "period_end": end, "region": region_id,
+                "cinema": cinema_id, "source": source, "rows": 0, "reference": reference,
+                "gross": 0, "admissions": 0, "days": 0, "spoken_days": 0, "spoken_gross": 0,
+            }
+        g["rows"] += 1
+        g["period_start"] = min(g["period_start"], start)
+        g["period_end"] = max(g["period_end"], end)
+        g["gross"] += gross
+        g["admissions"] = None if g["admissions"] is None or admissions is None else g["admissions"] + admissions
+        g["days"] += (end - start).days + 1
+        g["spoken_days"] += spoken_days
+        g["spoken_gross"] += spoken_gross
+        if reference != g["reference"]:
+            g["reference"] = ""
+    regions = Region.objects.in_bulk({g["region"] for g in groups.values()} - {None})
+    cinemas = Cinema.objects.in_bulk({g["cinema"] for g in groups.values()} - {None})
+    for g in groups.values():
+        g["speaks"] = g["spoken_days"] > 0
+        g["region"] = regions.get(g["region"])
+        g["cinema"] = cinemas.get(g["cinema"])
+    return list(groups.values())
+
+
 def reported_versus_ticketed(*, flagged_only: bool = False):
     """box-office-reports.md point 5: rows that speak for days with accepted tickets inside their place."""
     qs = (ReportRow.objects.filter(spoken_days__gt=0, covered_ticket_days__gt=0)

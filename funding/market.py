@@ -15,7 +15,7 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.db.models import Count, Max, Min, Sum
-from django.db.models.functions import ExtractYear
+from django.db.models.functions import ExtractYear, TruncMonth
 
 from boxoffice.selectors import MARKET_REGION as REGION
 from boxoffice.selectors import market_day_rows as _days
@@ -113,15 +113,46 @@ def _per_film(start, end, region=None, film_ids=None) -> dict[int, dict]:
             .annotate(**market_sums())}
 
 
-def chart(period: str, day: datetime.date, limit: int | None = None, *, region: str | None = None) -> Chart:
-    """metrics.md "Box-office chart": films ranked by gross in the period that contains `day`."""
+def film_months(region: str | None = None) -> dict:
+    """Each film's gross by calendar month and its first day with figures (in one region, or everywhere): what
+    a chart's cumulative gross and days on release are made of, read once and shared by every chart
+    (public/market_view.py) instead of summing every day before each chart's end."""
+    months: dict[int, dict[datetime.date, Decimal]] = defaultdict(dict)
+    for r in (_days(region=region).annotate(month=TruncMonth("day")).values("film_id", "month").order_by()
+              .annotate(gross=market_sums()["gross"])):
+        months[r["film_id"]][r["month"]] = r["gross"] or ZERO
+    first = dict(_days(region=region).values("film_id").order_by().annotate(first=Min("day"))
+                 .values_list("film_id", "first"))
+    return {"months": dict(months), "first_day": first}
+
+
+def _history(end, region, ids, months: dict | None) -> dict[int, dict]:
+    """{film_id: {cumulative, first_day}} up to `end`: summed from every day before it, or, given film_months(),
+    its whole months before end's month plus the days of that month up to end (the same rows, exactly)."""
+    if months is None:
+        return {r["film_id"]: r for r in _days(None, end, region=region).filter(film_id__in=ids)
+                .values("film_id").order_by().annotate(cumulative=market_sums()["gross"], first_day=Min("day"))}
+    month_start = end.replace(day=1)
+    partial = {r["film_id"]: r["gross"] or ZERO for r in _days(month_start, end, region=region)
+               .filter(film_id__in=ids).values("film_id").order_by().annotate(gross=market_sums()["gross"])}
+    out = {}
+    for film_id in ids:
+        earlier = months["months"].get(film_id, {})
+        cumulative = sum((g for m, g in earlier.items() if m < month_start), ZERO) + partial.get(film_id, ZERO)
+        out[film_id] = {"cumulative": cumulative, "first_day": months["first_day"][film_id]}
+    return out
+
+
+def chart(period: str, day: datetime.date, limit: int | None = None, *, region: str | None = None,
+          months: dict | None = None) -> Chart:
+    """metrics.md "Box-office chart": films ranked by gross in the period that contains `day`. `months`:
+    film_months(region), when the caller holds it (the cumulative gross is then read from it)."""
     start, end = period_bounds(period, day)
     now = _per_film(start, end, region)
     previous = previous_period(period, start)
     ids = list(now)
     before = _per_film(*previous, region, ids) if ids and previous else {}
-    history = {r["film_id"]: r for r in _days(None, end, region=region).filter(film_id__in=ids)
-               .values("film_id").order_by().annotate(cumulative=market_sums()["gross"], first_day=Min("day"))}
+    history = _history(end, region, ids, months)
     screens = {r["film_id"]: r["n"] for r in _screen_days(start, end, region=region).filter(film_id__in=ids)
                .values("film_id").order_by().annotate(n=Count("screen_id", distinct=True))}
     films = Film.objects.in_bulk(ids)

@@ -138,6 +138,12 @@ def cache_key(kind: str, request, film_code: str | None = None) -> str:
 _ABSENT = object()
 
 
+def shared_key(kind: str, *parts) -> str:
+    registers, figures = current_versions(REGISTERS_VERSION, FIGURES_VERSION)
+    digest = hashlib.sha256(repr(parts).encode()).hexdigest()[:32]
+    return f"public:data:{kind}:{current_epoch()}:{registers}:{figures}:{digest}"
+
+
 def shared(kind: str, *parts, compute):
     """A computed value every public answer showing it shares, cached under the same versions (epoch, registers,
     figures) as the pages that aggregate films, so it goes stale exactly when they do.
@@ -146,15 +152,39 @@ def shared(kind: str, *parts, compute):
     year's chart, every year's market page by genre draws the same trend. Each is computed once per change of
     the figures instead of once per URL. `parts` (plain values: str, int, date, None) name the value.
     """
-    registers, figures = current_versions(REGISTERS_VERSION, FIGURES_VERSION)
-    digest = hashlib.sha256(repr(parts).encode()).hexdigest()[:32]
-    key = f"public:data:{kind}:{current_epoch()}:{registers}:{figures}:{digest}"
+    key = shared_key(kind, *parts)
     hit = cache.get(key, _ABSENT)
     if hit is not _ABSENT:
         return hit
-    value = compute()
-    cache.set(key, value, settings.PUBLIC_CACHE_SECONDS)
+    # One process computes, the others wait for its result: from an empty cache, the first requests of a
+    # year's 150 chart URLs (or a dimension's six market pages) would otherwise all compute the same value
+    # side by side, each slowed by the others.
+    lock = f"{key}:computing"
+    if not cache.add(lock, 1, timeout=SHARED_WAIT_SECONDS):
+        waited = _wait_for(key, lock)
+        if waited is not _ABSENT:
+            return waited
+    try:
+        value = compute()
+        cache.set(key, value, settings.PUBLIC_CACHE_SECONDS)
+    finally:
+        cache.delete(lock)
     return value
+
+
+SHARED_WAIT_SECONDS = 10  # the longest a process waits for another's computation before doing its own
+
+
+def _wait_for(key: str, lock: str):
+    """The value another process is computing, once it is stored; _ABSENT if that process is gone without
+    storing it, the wait is over, or the cache does not answer (then nobody holds the lock: compute)."""
+    deadline = time.monotonic() + SHARED_WAIT_SECONDS
+    while cache.get(lock) is not None and time.monotonic() < deadline:
+        time.sleep(0.01)
+        hit = cache.get(key, _ABSENT)
+        if hit is not _ABSENT:
+            return hit
+    return cache.get(key, _ABSENT)
 
 
 def is_anonymous(request) -> bool:

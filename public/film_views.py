@@ -4,7 +4,12 @@ from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import render
 
-from boxoffice.selectors import film_box_office_by_region, film_box_office_by_week, film_report_rows
+from boxoffice.selectors import (
+    film_box_office_by_region,
+    film_box_office_by_week,
+    film_report_months,
+    film_report_rows,
+)
 from films.filtersets import FilmFilterSet
 from films.models import Film
 from films.selectors import film_detail as select_film
@@ -50,6 +55,18 @@ def film_detail(request, code):
             "delivery": film_delivery(film),
             "by_week": list(film_box_office_by_week(film.pk)),
             "by_region": list(film_box_office_by_region(film.pk)),
-            "report_rows": list(film_report_rows(film.pk)),
+            "report_months": film_report_months(film.pk),
         },
     )
+
+
+@cached_public(film_code_kwarg="code")
+def film_reports(request, code):
+    """Every report row of a film, one line each (its page sums them by month)."""
+    try:
+        film = select_film(code)
+    except Film.DoesNotExist:
+        raise Http404(f"No film with code {code}") from None
+    check_parameters(request, ())
+    return render(request, "public/film_reports.html",
+                  {"film": film, "report_rows": list(film_report_rows(film.pk))})

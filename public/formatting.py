@@ -7,13 +7,14 @@ Files and the API never use these: they carry plain machine values (metrics.md).
 from __future__ import annotations
 
 import datetime
-from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from decimal import ROUND_HALF_UP, Context, Decimal, InvalidOperation
 
 from django.conf import settings
+from django.core.signals import setting_changed
 from django.template.defaultfilters import floatformat
 from django.utils import formats, timezone
+from django.utils.translation import get_language, gettext_lazy, gettext_noop
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, gettext_noop
 
 NOTHING = "—"
 
@@ -39,6 +40,48 @@ def _decimal(value) -> Decimal | None:
         return None
 
 
+# The language's number marks, read once per language (Django's own lookup walks the format modules on each
+# call); forgotten when a test changes a setting, as Django forgets its own.
+_MARKS: dict[str | None, tuple[str, str, object]] = {}
+_EXPONENTS = {places: Decimal(1).scaleb(-places) for places in range(0, 5)}
+_CONTEXT = Context(prec=80)
+
+
+def _forget_marks(**kwargs):
+    _MARKS.clear()
+
+
+setting_changed.connect(_forget_marks)
+
+
+def _marks() -> tuple[str, str, object]:
+    lang = get_language()
+    marks = _MARKS.get(lang)
+    if marks is None:
+        marks = _MARKS[lang] = (formats.get_format("DECIMAL_SEPARATOR"), formats.get_format("THOUSAND_SEPARATOR"),
+                                formats.get_format("NUMBER_GROUPING"))
+    return marks
+
+
+def fixed(d: Decimal, places: int) -> str:
+    """`floatformat(d, "<places>g")`, character for character, without its per-call format lookups: rounded
+    half up to `places` decimals (exact Decimal), the language's decimal mark and thousands grouping, no
+    minus sign on a value that rounds to zero. A public page writes hundreds of amounts; this is what makes
+    writing them cheap."""
+    decimal_mark, thousands, grouping = _marks()
+    if not d.is_finite() or d.adjusted() > 40 or not isinstance(grouping, int) or places not in _EXPONENTS:
+        return floatformat(d, f"{places}g")  # the rare cases: Django's own way
+    rounded = d.quantize(_EXPONENTS[places], ROUND_HALF_UP, _CONTEXT)
+    text = f"{abs(rounded):f}"
+    whole_part, _dot, fraction = text.partition(".")
+    if grouping > 0 and len(whole_part) > grouping:
+        head = len(whole_part) % grouping or grouping
+        whole_part = thousands.join([whole_part[:head]] + [whole_part[i:i + grouping]
+                                                           for i in range(head, len(whole_part), grouping)])
+    sign = "-" if rounded.is_signed() and rounded else ""
+    return f"{sign}{whole_part}{decimal_mark}{fraction}" if places else f"{sign}{whole_part}"
+
+
 def currency_name(code: str | None = None) -> str:
     """The everyday name for sentences ("per 100 tenge"); for other currencies CLDR's plural name."""
     code = code or settings.HOME_CURRENCY
@@ -54,12 +97,12 @@ def currency_name(code: str | None = None) -> str:
 def money(value) -> str:
     """Two decimals with the language's grouping and decimal mark."""
     d = _decimal(value)
-    return NOTHING if d is None else floatformat(d, "2g")
+    return NOTHING if d is None else fixed(d, 2)
 
 
 def whole(value) -> str:
     d = _decimal(value)
-    return NOTHING if d is None else floatformat(d, "0g")
+    return NOTHING if d is None else fixed(d, 0)
 
 
 def millions(value) -> str:
@@ -67,19 +110,19 @@ def millions(value) -> str:
     d = _decimal(value)
     if d is None:
         return NOTHING
-    return _("%(amount)s M") % {"amount": floatformat(d / Decimal(1_000_000), "1g")}
+    return _("%(amount)s M") % {"amount": fixed(d / Decimal(1_000_000), 1)}
 
 
 def percent(value, digits: int = 1) -> str:
     """A share (a ratio 0–1) as a percentage, one decimal unless told: 0.23 → "23.0 %"."""
     d = _decimal(value)
-    return NOTHING if d is None else floatformat(d * 100, f"{int(digits)}g") + "\xa0%"
+    return NOTHING if d is None else fixed(d * 100, int(digits)) + "\xa0%"
 
 
 def ratio(value) -> str:
     """A bare ratio, four decimals, where one is still shown beside its words."""
     d = _decimal(value)
-    return NOTHING if d is None else floatformat(d, "4g")
+    return NOTHING if d is None else fixed(d, 4)
 
 
 def per_hundred(value, currency: str | None = None) -> str:
@@ -89,7 +132,7 @@ def per_hundred(value, currency: str | None = None) -> str:
         return NOTHING
     amount = (d * 100).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
     return _("%(amount)s %(currency)s back per 100 %(currency)s awarded") % {
-        "amount": floatformat(amount, "2g"),
+        "amount": fixed(amount, 2),
         "currency": currency_name(currency),
     }
 
@@ -137,7 +180,7 @@ def days(value) -> str:
     from django.utils.translation import ngettext
 
     n = int(d)
-    return ngettext("%(n)s day", "%(n)s days", n) % {"n": floatformat(n, "0g")}
+    return ngettext("%(n)s day", "%(n)s days", n) % {"n": fixed(Decimal(n), 0)}
 
 
 def delivery_line(row) -> str:

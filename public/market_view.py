@@ -111,8 +111,9 @@ def as_of() -> dict:
 
 def shared_chart(period, day, limit=None, region=None) -> market.Chart:
     start, _ = market.period_bounds(period, day)
-    return shared("chart", period, start, limit, region, compute=lambda: market.chart(period, start, limit,
-                                                                                         region=region))
+    return shared("chart", period, start, limit, region, compute=lambda: market.chart(
+        period, start, limit, region=region, months=shared("film-months", region,
+                                                           compute=lambda: market.film_months(region))))
 
 
 def shared_trend(by) -> dict:
@@ -251,8 +252,9 @@ TILES = {  # a schematic map: (row, column) of each region on a 5 × 7 grid, rou
 }
 
 
-def value_label(by: str, value: str) -> str:
-    """A breakdown value in the page's language (codes stay codes; regions by name)."""
+def value_label(by: str, value: str, regions: dict | None = None) -> str:
+    """A breakdown value in the page's language (codes stay codes; regions by name; `regions`: the Region
+    rows by code, when the caller read them once for all its values)."""
     from django.utils.translation import gettext as _
 
     words = {"unknown": _("unknown"), "domestic": _("domestic"), "foreign": _("foreign"),
@@ -260,9 +262,11 @@ def value_label(by: str, value: str) -> str:
     if value in words:
         return words[value]
     if by == "region":
-        from films.models import Region
+        if regions is None:
+            from films.models import Region
 
-        region = Region.objects.filter(code=value).first()
+            regions = {r.code: r for r in Region.objects.filter(code=value)}
+        region = regions.get(value)
         return region.name if region else value
     return value
 
@@ -303,8 +307,13 @@ def _chart_page(period, day, limit=None, region=None) -> dict:
 
 def market_page(by, year) -> dict:
     data = market_json(by, year)
-    rows = [dict(r, label=value_label(by, r["value"])) for r in data["rows"]]
-    labels = {v: value_label(by, v) for v in data["trend"]["values"]}
+    regions = None
+    if by == "region":
+        from films.models import Region
+
+        regions = {r.code: r for r in Region.objects.all()}
+    rows = [dict(r, label=value_label(by, r["value"], regions)) for r in data["rows"]]
+    labels = {v: value_label(by, v, regions) for v in data["trend"]["values"]}
     years_ = data["trend"]["years"]
     shares = {(r["year"], r["value"]): r["share"] or 0 for r in data["trend"]["rows"]}
     gross = {(r["year"], r["value"]): r["gross"] for r in data["trend"]["rows"]}
@@ -317,11 +326,9 @@ def market_page(by, year) -> dict:
                                                   for y in years_]} for v in data["trend"]["values"]]
     tiles = []
     if by == "region":
-        from films.models import Region
-
         by_code = {r["value"]: r for r in rows}
         top = max((r["share"] or 0 for r in rows), default=0)
-        for region in Region.objects.all():
+        for region in regions.values():
             r = by_code.get(region.code)
             share = (r or {}).get("share") or 0
             row, col = TILES.get(region.code, (6, 1))

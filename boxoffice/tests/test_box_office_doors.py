@@ -121,3 +121,44 @@ def test_the_cli_report_keeps_exactly_the_spec_columns_while_pages_and_files_sho
     total = audit_rows[-1]
     assert Decimal(total["gross_from_tickets"]) + Decimal(total["gross_from_reports"]) == Decimal(total["gross"])
     assert Decimal(total["gross"]) == Decimal("1373416126.35")
+
+
+def test_the_film_page_sums_reports_by_month_and_links_every_row(client, reported):
+    """Issue 12: a year of daily reports is a dozen lines on the film's page, each month's sums equal to its
+    rows; every row stays listed, one line each, on the film's report page."""
+    import datetime
+    from collections import defaultdict
+
+    film = Film.objects.get(code="KZ-2020-0006")
+    rows = list(ReportRow.objects.filter(film=film))
+    assert len(rows) > 1
+    expected = defaultdict(lambda: [Decimal(0), Decimal(0), 0])
+    for r in rows:
+        key = (r.period_start.replace(day=1), r.region_id, r.cinema_id, r.source)
+        expected[key][0] += r.gross
+        expected[key][1] += r.spoken_gross
+        expected[key][2] += 1
+    response = client.get(f"/en/films/{film.code}/")
+    months = response.context["report_months"]
+    got = {(g["month"], g["region"] and g["region"].pk, g["cinema"] and g["cinema"].pk, g["source"]):
+           [g["gross"], g["spoken_gross"], g["rows"]] for g in months}
+    assert got == {k: v for k, v in expected.items()}
+    assert len(months) < len(rows)  # the weekly statements of a month are one line
+    assert all(isinstance(g["month"], datetime.date) and g["month"].day == 1 for g in months)
+    page = response.content.decode()
+    assert f'href="/en/films/{film.code}/reports/"' in page
+    assert "detail only" in page
+    every = client.get(f"/en/films/{film.code}/reports/")
+    assert every.status_code == 200
+    listing = every.content.decode()
+    assert len(every.context["report_rows"]) == len(rows)
+    for r in rows:
+        assert f"{r.period_start:%Y-%m-%d} – {r.period_end:%Y-%m-%d}" in listing
+        assert f"{r.gross:,.2f}" in listing
+    assert client.get("/en/films/KZ-NOPE-0000/reports/").status_code == 404
+
+
+@pytest.mark.parametrize("language, words", [("kk", "есептің әр жолы"), ("ru", "каждая строка отчётов")])
+def test_the_link_to_every_report_row_is_translated(client, reported, language, words):
+    page = client.get(f"/{language}/films/KZ-2020-0006/").content.decode()
+    assert words in page and f'href="/{language}/films/KZ-2020-0006/reports/"' in page

@@ -230,3 +230,33 @@ def test_the_market_puts_what_reports_cannot_split_under_unknown(with_report):
     assert [(r["value"], r["gross"], r["gross_from_reports"]) for r in domestic] == [
         ("domestic", "84000.00", "70000.00"), ("foreign", "9500.00", "0.00")]
     assert sum(r["share"] for r in fmt) == pytest.approx(1, abs=1e-12)
+
+
+def test_the_shared_month_sums_give_every_chart_exactly(with_report):
+    """Issue 12: the pages read a chart's cumulative gross and days on release from each film's month sums
+    (film_months, shared) instead of summing every day before the chart's end: the same chart, exactly, for
+    every day, week and year around a month's end, everywhere and in a region."""
+    import datetime
+
+    from funding import market
+
+    send([sale("F1", film=A, start="2025-02-27T19:00:00+05:00", sold="2025-02-27T10:00:00+05:00", tickets=3,
+               amount="3333.33", screening_format="2D"),
+          sale("F2", film=C, cinema=C2, start="2025-02-28T19:00:00+05:00", sold="2025-02-28T10:00:00+05:00",
+               tickets=1, amount="1250.05")])
+    recompute()
+    checked = 0
+    for region in (None, "KZ-23", "KZ-79"):
+        months = market.film_months(region)
+        day = datetime.date(2025, 2, 20)
+        while day <= datetime.date(2025, 4, 3):
+            for period in market.PERIODS:
+                plain = market.chart(period, day, region=region)
+                fast = market.chart(period, day, region=region, months=months)
+                assert fast.rows == plain.rows, (period, day, region)
+                assert (fast.total_gross, fast.films) == (plain.total_gross, plain.films)
+                checked += len(plain.rows)
+            day += datetime.timedelta(days=1)
+    assert checked > 100
+    everywhere = market.film_months()
+    assert sum(everywhere["months"][next(iter(everywhere["months"]))].values()) > 0
