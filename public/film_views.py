@@ -18,7 +18,7 @@ from funding.delivery import film_delivery
 from funding.selectors import film_funding
 
 from .caching import cached_public
-from .strict_query import check_parameters, validated
+from .strict_query import PAGE_PARAMS, check_parameters, validated
 
 
 @cached_public
@@ -67,6 +67,11 @@ def film_reports(request, code):
         film = select_film(code)
     except Film.DoesNotExist:
         raise Http404(f"No film with code {code}") from None
-    check_parameters(request, ())
+    check_parameters(request, PAGE_PARAMS)
+    # A film reported daily by region has thousands of rows: a page of them at a time.
+    page = Paginator(film_report_rows(film.pk), REPORT_ROWS_PER_PAGE).get_page(request.GET.get("page"))
     return render(request, "public/film_reports.html",
-                  {"film": film, "report_rows": list(film_report_rows(film.pk))})
+                  {"film": film, "page": page, "report_rows": page.object_list})
+
+
+REPORT_ROWS_PER_PAGE = 500

@@ -158,6 +158,24 @@ def test_the_film_page_sums_reports_by_month_and_links_every_row(client, reporte
     assert client.get("/en/films/KZ-NOPE-0000/reports/").status_code == 404
 
 
+def test_a_films_report_rows_come_a_page_at_a_time(client, reported, monkeypatch):
+    from public import film_views
+
+    film = Film.objects.get(code="KZ-2020-0006")
+    total = ReportRow.objects.filter(film=film).count()
+    assert total > 2
+    monkeypatch.setattr(film_views, "REPORT_ROWS_PER_PAGE", 2)
+    first = client.get(f"/en/films/{film.code}/reports/", {"page": 1})
+    last = client.get(f"/en/films/{film.code}/reports/", {"page": 99})  # past the end: the last page
+    assert len(first.context["report_rows"]) == 2
+    assert 'rel="next"' in first.content.decode()
+    seen = {r.pk for r in first.context["report_rows"]} | {
+        r.pk for p in range(2, (total + 1) // 2 + 1)
+        for r in client.get(f"/en/films/{film.code}/reports/", {"page": p}).context["report_rows"]}
+    assert len(seen) == total and 'rel="next"' not in last.content.decode()
+    assert client.get(f"/en/films/{film.code}/reports/", {"sort": "gross"}).status_code == 400
+
+
 @pytest.mark.parametrize("language, words", [("kk", "есептің әр жолы"), ("ru", "каждая строка отчётов")])
 def test_the_link_to_every_report_row_is_translated(client, reported, language, words):
     page = client.get(f"/{language}/films/KZ-2020-0006/").content.decode()
