@@ -18,11 +18,11 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.http import HttpResponse
-from django.template.defaultfilters import floatformat
 from django.utils import timezone, translation
 from django.utils.translation import gettext
 
 from . import downloads
+from .numbers import fixed
 
 MONEY, COUNT, RATIO, TEXT, DATE, MOMENT = "money", "count", "ratio", "text", "date", "moment"
 YEAR = "year"  # a calendar year: a whole number, never grouped ("2023", not "2,023"); text such as "Total" stays
@@ -105,13 +105,13 @@ def page_cell(value, kind: str, *, words: bool = False) -> str:
     text = cell_text(value, kind)
     if not text:
         return ""
-    # As public/formatting.py writes figures (films sits below the public site, so it cannot import it).
+    # Written as the public pages write figures (films.numbers.fixed).
     if kind == MONEY:
-        return floatformat(Decimal(text), "2g")
+        return fixed(Decimal(text), 2)
     if kind == COUNT:
-        return floatformat(Decimal(text), "0g")
+        return fixed(Decimal(text), 0)
     if kind == RATIO:
-        return floatformat(Decimal(text) * 100, "2g") + "\xa0%"
+        return fixed(Decimal(text) * 100, 2) + "\xa0%"
     if kind == YEAR and text == "total":  # the totals row of a table by year
         return gettext("Total")
     return gettext(text) if words else text

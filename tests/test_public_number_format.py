@@ -1,4 +1,4 @@
-"""The public pages write every amount through public.formatting.fixed, a fast twin of Django's
+"""The public pages write every amount through films.numbers.fixed, a fast twin of Django's
 floatformat(value, "<n>g"): the same characters for every value, place count and language (issue 12: a
 film page writes ~900 amounts, and floatformat's per-call format lookups were a large share of a miss)."""
 
@@ -67,3 +67,14 @@ def test_a_changed_setting_is_seen(settings):
         formatting.money(Decimal("1000"))
         settings.THOUSAND_SEPARATOR = "'"
         assert formatting.money(Decimal("1000")) == floatformat(Decimal("1000"), "2g")
+
+
+@pytest.mark.parametrize("language", ["en", "kk", "ru"])
+def test_staff_report_cells_write_figures_as_the_public_pages_do(language):
+    from films.tables import COUNT, MONEY, page_cell
+
+    with translation.override(language):
+        for text in ("1234567.50", "-0.004", "987654321012.99", "0"):
+            assert page_cell(Decimal(text), MONEY) == formatting.money(Decimal(text))
+        for count in (1234567, 0, -12):
+            assert page_cell(count, COUNT) == formatting.whole(count)
