@@ -160,7 +160,8 @@ def shared(kind: str, *parts, compute):
     # year's 150 chart URLs (or a dimension's six market pages) would otherwise all compute the same value
     # side by side, each slowed by the others.
     lock = f"{key}:computing"
-    if not cache.add(lock, 1, timeout=SHARED_WAIT_SECONDS):
+    owner = cache.add(lock, 1, timeout=SHARED_WAIT_SECONDS)
+    if not owner:
         waited = _wait_for(key, lock)
         if waited is not _ABSENT:
             return waited
@@ -168,7 +169,8 @@ def shared(kind: str, *parts, compute):
         value = compute()
         cache.set(key, value, settings.PUBLIC_CACHE_SECONDS)
     finally:
-        cache.delete(lock)
+        if owner:  # a process that gave up waiting must not free the lock of the one still computing
+            cache.delete(lock)
     return value
 
 
