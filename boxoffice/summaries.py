@@ -121,12 +121,14 @@ def repair_screen_day_sales() -> int:
     truth = screen_day_sales_from_tickets()
     stored = {(r.film_id, r.screen_id, r.day, r.screening_format): r for r in ScreenDaySales.objects.all()}
     fixed = 0
+    films: set[int] = set()
     for key in set(truth) | set(stored):
         row = stored.get(key)
         have = (row.admissions, Decimal(row.gross).quantize(Decimal("0.01")), row.sales_count) if row else None
         if have == truth.get(key):
             continue
         fixed += 1
+        films.add(key[0])
         if key in truth:
             adm, gross, sales = truth[key]
             ScreenDaySales.objects.update_or_create(film_id=key[0], screen_id=key[1], day=key[2],
@@ -134,4 +136,8 @@ def repair_screen_day_sales() -> int:
                                                     defaults={"admissions": adm, "gross": gross, "sales_count": sales})
         else:
             row.delete()
+    if films:
+        # The market figures read this table: a repair here alone must still refresh the films' metrics.
+        request_recompute(film_ids=films, reason=RecomputeReason.SUMMARY_REPAIR,
+                          detail=f"{fixed} screen-day summaries repaired")
     return fixed

@@ -7,6 +7,7 @@ from boxoffice.models import DailySales, SummaryDiscrepancy
 from boxoffice.tasks import verify_daily_summaries_task
 from config.settings.base import CELERY_BEAT_SCHEDULE
 from conftest import make_user
+from films.models import RecomputeRequest
 
 from .helpers import refund, sale, send
 
@@ -64,6 +65,10 @@ def test_the_screen_day_format_summary_follows_each_batch_refunds_under_their_sa
     }
     assert len(screen_day_sales_from_tickets()) == 3
     assert repair_screen_day_sales() == 0
+    before = set(RecomputeRequest.objects.values_list("id", flat=True))
     ScreenDaySales.objects.filter(screening_format="3D").update(gross=1)
     assert repair_screen_day_sales() == 1
     assert str(ScreenDaySales.objects.get(screening_format="3D").gross) == "5500.00"
+    queued = RecomputeRequest.objects.exclude(id__in=before)
+    assert [(r.reason, r.film_ids) for r in queued] == [
+        ("summary_repair", [ScreenDaySales.objects.get(screening_format="3D").film_id])]
