@@ -75,11 +75,13 @@ def verify_daily_summaries(*, repair: bool = True) -> int:
     truth = summaries_from_tickets()
     stored = {(r.film_id, r.cinema_id, r.day): r for r in DailySales.objects.all()}
     found = 0
+    films: set[int] = set()
     for key in set(truth) | set(stored):
         want, have = _picture(truth.get(key)), _picture(stored.get(key))
         if want == have:
             continue
         found += 1
+        films.add(key[0])
         SummaryDiscrepancy.objects.create(film_id=key[0], cinema_id=key[1], day=key[2], stored=have,
                                           recomputed=want, repaired=repair)
         if repair:
@@ -91,7 +93,8 @@ def verify_daily_summaries(*, repair: bool = True) -> int:
     if repair:
         repair_screen_day_sales()
     if found and repair:
-        request_recompute(film_ids={k[0] for k in set(truth) | set(stored)}, reason=RecomputeReason.SUMMARY_REPAIR,
+        # Only the films whose figures were wrong: the others' metrics already stand on true summaries.
+        request_recompute(film_ids=films, reason=RecomputeReason.SUMMARY_REPAIR,
                           detail=f"{found} daily summaries repaired")
     return found
 

@@ -137,9 +137,13 @@ def test_every_door_that_changed_a_film_writes_the_outbox(registers, examples_di
     run_command("import_sales", str(examples_dir / "ticket-sales-small.csv"))
     assert set(pending().values_list("reason", flat=True)) == {RecomputeReason.SALES}
     drain_recompute_outbox_task()
-    DailySales.objects.filter(pk=DailySales.objects.first().pk).update(admissions=999)
+    wrong = DailySales.objects.first()
+    DailySales.objects.filter(pk=wrong.pk).update(admissions=999)
     assert verify_daily_summaries_task() == 1
     assert set(pending().values_list("reason", flat=True)) == {RecomputeReason.SUMMARY_REPAIR}
+    # Only the film whose summary was wrong is recomputed, not every film with sales.
+    assert DailySales.objects.values("film_id").distinct().count() > 1
+    assert [r.film_ids for r in pending()] == [[wrong.film_id]]
 
 
 def test_a_batch_stored_before_the_outbox_gets_a_request_from_the_requeue_job(
