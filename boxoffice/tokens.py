@@ -24,6 +24,8 @@ def hash_key(key: str) -> str:
 def issue_api_token(*, cinema: Cinema, actor: Actor) -> tuple[CinemaApiToken, str]:
     """A new token for one cinema; the key is returned once and never stored."""
     key = secrets.token_urlsafe(32)
+    while key.startswith("-"):  # its prefix would read as an option on the command line (cinema_token revoke)
+        key = secrets.token_urlsafe(32)
     user = actor.user if getattr(actor.user, "is_authenticated", False) else None
     token = CinemaApiToken.objects.create(
         cinema=cinema, key_prefix=key[:PREFIX_LENGTH], key_hash=hash_key(key), created_by=user

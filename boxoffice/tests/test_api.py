@@ -131,3 +131,18 @@ def test_the_command_issues_lists_and_revokes(capsys):
     assert f"{CINEMA}\t{key[:8]}…\tlive" in listing.getvalue()
     call_command("cinema_token", "revoke", key[:8], stdout=StringIO())
     assert post(as_json([sale("T2")]), key).status_code == 401
+
+
+def test_no_key_starts_with_a_dash_so_its_prefix_can_be_revoked_from_the_command_line(monkeypatch):
+    """A key (1 in 64 of urlsafe ones) starting with "-" made `cinema_token revoke -AbC…` read as an option."""
+    import secrets
+    from io import StringIO
+
+    drawn = iter(["-dashfirst" + "x" * 33, "plainkey" + "y" * 35])
+    monkeypatch.setattr(secrets, "token_urlsafe", lambda n: next(drawn))
+    out = StringIO()
+    call_command("cinema_token", "issue", CINEMA, stdout=out, stderr=StringIO())
+    key = out.getvalue().strip()
+    assert key.startswith("plainkey")
+    call_command("cinema_token", "revoke", key[:8], stdout=StringIO())
+    assert post(as_json([sale("T1")]), key).status_code == 401
