@@ -50,3 +50,11 @@ class AnomalyKind(models.TextChoices):
     # The "%" is a per cent sign, not a placeholder: no translation has to repeat it as one.
     # xgettext:no-python-format
     LOW_PRICE = "low_price", _("Average ticket price below 10% of the cinema's median")
+
+
+class ChartPeriod(models.TextChoices):
+    """metrics.md "Box-office chart": the periods a chart covers (an ISO week runs Monday to Sunday)."""
+
+    DAY = "day", _("Day")
+    WEEK = "week", _("Week")
+    YEAR = "year", _("Year")

@@ -15,6 +15,7 @@ from decimal import Decimal
 from django.db import transaction
 
 from .bulkcopy import insert_tuples, update_tuples
+from .market_summaries import rebuild_market_summaries
 from .models import DailySales, FilmDay, ReportRow
 
 ONE_DAY = datetime.timedelta(days=1)
@@ -170,7 +171,8 @@ DAY_COLUMNS = ["film_id", "day", "region_id", "ticket_gross", "ticket_admissions
 
 @transaction.atomic
 def rebuild_film_days(film_ids) -> int:
-    """Recombine these films' report rows and daily ticket summaries into FilmDay; returns rows written."""
+    """Recombine these films' report rows and daily ticket summaries into FilmDay (and the market summaries
+    that depend on it); returns the FilmDay rows written."""
     film_ids = sorted(set(film_ids))
     rows_by_film: dict[int, list[_Row]] = defaultdict(list)
     for v in (ReportRow.objects.filter(film_id__in=film_ids).order_by("film_id", "period_start", "id")
@@ -197,4 +199,6 @@ def rebuild_film_days(film_ids) -> int:
                 changed.append((r.pk, *figures))
     insert_tuples(FilmDay, DAY_COLUMNS, out)
     update_tuples(ReportRow, list(ROW_FIELDS), changed)
+    # What the market view reads beside FilmDay, which says where reports speak: rebuilt from it, now.
+    rebuild_market_summaries(film_ids)
     return len(out)

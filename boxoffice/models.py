@@ -6,7 +6,7 @@ from django.db.models.functions import Coalesce
 
 from films.models import Film, Region
 
-from .choices import AnomalyKind, BatchSource, BatchStatus, Outcome, ScreeningFormat, TransactionKind
+from .choices import AnomalyKind, BatchSource, BatchStatus, ChartPeriod, Outcome, ScreeningFormat, TransactionKind
 
 MONEY = {"max_digits": 20, "decimal_places": 2}
 cinema_code_validator = RegexValidator(r"^[A-Z0-9-]{3,32}$", "3–32 capital letters, digits or hyphens")
@@ -335,6 +335,48 @@ class ScreenDaySales(models.Model):
 
     def __str__(self):
         return f"{self.film_id} on screen {self.screen_id} on {self.day} ({self.screening_format or '-'})"
+
+
+class FilmPeriodScreens(models.Model):
+    """Film × chart period (day, ISO week, calendar year) × region (empty = the whole country): the distinct
+    screens that showed the film there in the period, where its tickets count (selectors.market_screen_day_rows).
+    A distinct count cannot be added up from days, so the chart reads it here rather than counting a year of
+    screen-days per request; rebuilt with FilmDay for the touched films (market_summaries.py)."""
+
+    film = models.ForeignKey(Film, on_delete=models.CASCADE, related_name="+")
+    period = models.CharField(max_length=4, choices=ChartPeriod.choices)
+    start = models.DateField(help_text="The period's first day")
+    region = models.ForeignKey(Region, null=True, blank=True, on_delete=models.CASCADE, related_name="+")
+    screens = models.IntegerField()
+
+    class Meta:
+        constraints = [models.UniqueConstraint("film", "period", "start", Coalesce("region", 0),
+                                               name="filmperiodscreens_unique")]
+        indexes = [models.Index(fields=["period", "start", "region"], name="filmperiodscreens_period")]
+
+    def __str__(self):
+        return f"film {self.film_id}, {self.period} of {self.start}: {self.screens} screens"
+
+
+class FilmYearFormat(models.Model):
+    """Film × calendar year × screening format: the ticket figures the market breakdown by format adds up,
+    from the same rows as FilmPeriodScreens and rebuilt with it (a year of film × screen × day rows per
+    request otherwise)."""
+
+    film = models.ForeignKey(Film, on_delete=models.CASCADE, related_name="+")
+    year = models.IntegerField()
+    screening_format = models.CharField(max_length=5, blank=True, help_text="Empty when the records named none")
+    admissions = models.BigIntegerField(default=0)
+    gross = models.DecimalField(default=0, **MONEY)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["film", "year", "screening_format"],
+                                               name="filmyearformat_unique")]
+        indexes = [models.Index(fields=["year"], name="filmyearformat_year")]
+
+    def __str__(self):
+        return f"film {self.film_id} in {self.year} ({self.screening_format or '-'})"
+
 
 # --- Box-office reports (box-office-reports.md): figures known only from reports, kept apart from tickets. ----
 

@@ -81,10 +81,13 @@ def requeue_received_uploads_task() -> int:
 
 @shared_task
 def verify_daily_summaries_task() -> int:
+    from .market_summaries import verify_market_summaries
     from .summaries import verify_daily_summaries, verify_references
 
     verify_references()  # logged as errors; nothing to repair automatically
-    return verify_daily_summaries(repair=True)
+    found = verify_daily_summaries(repair=True)
+    verify_market_summaries(repair=True)  # logged, and the films' summaries rebuilt from their screen-day rows
+    return found
 
 
 @shared_task

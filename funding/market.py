@@ -14,16 +14,16 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.conf import settings
-from django.db.models import Count, Max, Min, Sum
+from django.db.models import Max, Min
 from django.db.models.functions import ExtractYear, TruncMonth
 
+from boxoffice.choices import ChartPeriod
 from boxoffice.selectors import MARKET_REGION as REGION
 from boxoffice.selectors import market_day_rows as _days
-from boxoffice.selectors import market_screen_day_rows as _screen_days
-from boxoffice.selectors import market_sums
+from boxoffice.selectors import market_format_rows, market_screen_counts, market_sums
 from films.models import Film
 
-PERIODS = ("day", "week", "year")
+PERIODS = tuple(ChartPeriod.values)
 DIMENSIONS = ("genre", "language", "country", "region", "format", "domestic", "supported")
 UNKNOWN = "unknown"
 ZERO = Decimal("0.00")
@@ -153,8 +153,7 @@ def chart(period: str, day: datetime.date, limit: int | None = None, *, region: 
     ids = list(now)
     before = _per_film(*previous, region, ids) if ids and previous else {}
     history = _history(end, region, ids, months)
-    screens = {r["film_id"]: r["n"] for r in _screen_days(start, end, region=region).filter(film_id__in=ids)
-               .values("film_id").order_by().annotate(n=Count("screen_id", distinct=True))}
+    screens = market_screen_counts(period, start, ids, region=region)
     films = Film.objects.in_bulk(ids)
     total = sum((r["gross"] or ZERO for r in now.values()), ZERO)
     ranked = sorted(now.items(), key=lambda kv: (-(kv[1]["gross"] or ZERO), films[kv[0]].code))
@@ -207,8 +206,9 @@ def _film_values(by: str, film_ids) -> dict[int, str]:
     return {f.pk: pick(f) or UNKNOWN for f in films}
 
 
-def _breakdown(by: str, start, end) -> dict[str, dict]:
-    """{value: {films: set, gross, admissions}} over the days from start to end."""
+def _breakdown(by: str, year: int) -> dict[str, dict]:
+    """{value: {films: set, gross, admissions}} over the calendar year."""
+    start, end = period_bounds(ChartPeriod.YEAR, datetime.date(year, 1, 1))
     out: dict[str, dict] = defaultdict(lambda: {"films": set(), "gross": ZERO, "admissions": 0, "reports": ZERO})
 
     def add(value, film_id, gross, admissions, reports=ZERO):
@@ -225,8 +225,7 @@ def _breakdown(by: str, start, end) -> dict[str, dict]:
     per_film = _per_film(start, end)
     if by == "format":
         split: dict[int, list] = defaultdict(lambda: [ZERO, 0])
-        for r in (_screen_days(start, end).values("screening_format", "film_id").order_by()
-                  .annotate(gross=Sum("gross"), admissions=Sum("admissions"))):
+        for r in market_format_rows(year):
             add(r["screening_format"] or UNKNOWN, r["film_id"], r["gross"], r["admissions"])
             split[r["film_id"]][0] += r["gross"] or ZERO
             split[r["film_id"]][1] += int(r["admissions"] or 0)
@@ -259,7 +258,7 @@ def market(by: str, year: int) -> Market:
     """metrics.md "Market breakdown": one row per value, biggest gross first, `unknown` last."""
     if by not in DIMENSIONS:
         raise ValueError(f"by must be one of {', '.join(DIMENSIONS)}")
-    cells = _breakdown(by, datetime.date(year, 1, 1), datetime.date(year, 12, 31))
+    cells = _breakdown(by, year)
     total = sum((c["gross"] for c in cells.values()), ZERO)
     rows = [{"value": value, "films": len(c["films"]), "gross": c["gross"], "admissions": c["admissions"],
              "share": c["gross"] / total if total else None, "gross_from_reports": c["reports"]}

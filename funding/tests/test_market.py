@@ -2,6 +2,7 @@
 our own equal the figures worked out by hand from its raw records (below, in the comments)."""
 
 import csv
+import datetime
 import io
 import json
 from decimal import Decimal
@@ -260,3 +261,78 @@ def test_the_shared_month_sums_give_every_chart_exactly(with_report):
     assert checked > 100
     everywhere = market.film_months()
     assert sum(everywhere["months"][next(iter(everywhere["months"]))].values()) > 0
+
+
+# --- The market summaries (boxoffice/market_summaries.py): what the chart's screens and the format split read --
+
+def screens_from_raw_tickets(exclude_days=()) -> dict[tuple, int]:
+    """{(film id, period, period start, region id or None): distinct screens} worked out from every accepted
+    ticket, apart from the (film id, day) pairs a report speaks for: the truth the stored summary must equal."""
+    from boxoffice.models import TicketTransaction
+    from boxoffice.storing import screening_day
+    from funding import market
+
+    seen: dict[tuple, set] = {}
+    for film_id, screen_id, region_id, starts_at in TicketTransaction.objects.values_list(
+            "film_id", "screening__screen_id", "screening__cinema__region_id", "screening__starts_at"):
+        day = screening_day(starts_at)
+        if (film_id, day) in exclude_days:
+            continue
+        for period in market.PERIODS:
+            start = market.period_bounds(period, day)[0]
+            for region in (None, region_id):
+                seen.setdefault((film_id, period, start, region), set()).add(screen_id)
+    return {k: len(v) for k, v in seen.items()}
+
+
+def stored_screens() -> dict[tuple, int]:
+    from boxoffice.models import FilmPeriodScreens
+
+    return {(f, p, s, r): n for f, p, s, r, n in FilmPeriodScreens.objects.values_list(
+        "film_id", "period", "start", "region_id", "screens")}
+
+
+def test_the_screen_summary_equals_the_raw_tickets_and_follows_a_new_screen(market_scenario):
+    from films.models import Film
+
+    truth = screens_from_raw_tickets()
+    assert stored_screens() == truth
+    a = Film.objects.get(code=A).pk
+    assert truth[(a, "year", datetime.date(2025, 1, 1), None)] == 2  # screen 1 of C1 and screen 1 of C2
+    # a later sale of A on screen 2 of C1 in the same week: one screen more in that week and year, not before
+    send([sale("N1", film=A, screen="2", start="2025-03-21T19:00:00+05:00", sold="2025-03-21T10:00:00+05:00",
+               tickets=1, amount="2000.00", screening_format="2D")])
+    recompute()
+    assert stored_screens() == screens_from_raw_tickets()
+    week = report("chart", "--period", "week", "--date", "2025-03-20")
+    assert week[0]["film_code"] == A and week[0]["screens"] == 3
+    assert report("chart", "--period", "week", "--date", "2025-03-12")[0]["screens"] == 1
+
+
+def test_a_report_takes_its_days_out_of_the_screen_summary(with_report):
+    from films.models import Film
+
+    a = Film.objects.get(code=A).pk
+    spoken = {(a, datetime.date(2025, 3, 17) + datetime.timedelta(days=i)) for i in range(7)}
+    assert stored_screens() == screens_from_raw_tickets(exclude_days=spoken)
+
+
+def test_the_nightly_check_rebuilds_tampered_market_summaries(market_scenario, caplog):
+    from boxoffice.market_summaries import verify_market_summaries
+    from boxoffice.models import FilmPeriodScreens, FilmYearFormat
+    from films.models import Film
+
+    assert verify_market_summaries() == set()
+    a, b = Film.objects.get(code=A).pk, Film.objects.get(code=B).pk
+    FilmPeriodScreens.objects.filter(film_id=a, period="week").update(screens=99)
+    FilmYearFormat.objects.filter(film_id=b).delete()
+    week_before = report("chart", "--period", "week", "--date", "2025-03-20")[0]["screens"]
+    assert week_before == 99  # the chart reads the summary, not the raw rows
+    assert verify_market_summaries(repair=False) == {a, b}
+    assert FilmPeriodScreens.objects.filter(screens=99).exists()  # only looked
+    assert verify_market_summaries() == {a, b}
+    assert "disagreed" in caplog.text
+    assert stored_screens() == screens_from_raw_tickets()
+    assert report("chart", "--period", "week", "--date", "2025-03-20")[0]["screens"] == 2
+    fmt = {r["value"]: r["gross"] for r in report("market", "--by", "format", "--year", "2025")}
+    assert fmt["IMAX"] == "1500.00"
