@@ -112,20 +112,3 @@ def update_tuples(model: type[models.Model], names: list[str], rows: list[tuple]
             setattr(o, n, v)
         objs.append(o)
     update_rows(model, objs, names)
-
-
-def insert_select(model: type[models.Model], queryset, columns: dict[str, str]) -> int:
-    """INSERT INTO model's table the rows `queryset` selects, in the database, in one statement (the rows never
-    come to Python); `columns` maps each target column to the name the queryset's values() give it. Both
-    databases; returns the rows inserted."""
-    from django.db import connections
-
-    select, params = queryset.query.get_compiler(using=queryset.db).as_sql()
-    ops = connections[queryset.db].ops
-    # Identifiers quoted by the backend; the SELECT compiled by Django, its values passed as parameters.
-    statement = "INSERT INTO {} ({}) SELECT {} FROM ({}) AS q".format(  # noqa: S608
-        ops.quote_name(model._meta.db_table), ", ".join(ops.quote_name(c) for c in columns),
-        ", ".join("q." + ops.quote_name(a) for a in columns.values()), select)
-    with connections[queryset.db].cursor() as cursor:
-        cursor.execute(statement, params)
-        return cursor.rowcount

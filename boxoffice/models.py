@@ -339,7 +339,7 @@ class ScreenDaySales(models.Model):
 
 class FilmPeriodScreens(models.Model):
     """Film × chart period (day, ISO week, calendar year) × region (empty = the whole country): the distinct
-    screens that showed the film there in the period, where its tickets count (selectors.market_screen_day_rows).
+    screens that showed the film there in the period, where its tickets count (market_summaries.COUNTED).
     A distinct count cannot be added up from days, so the chart reads it here rather than counting a year of
     screen-days per request; rebuilt with FilmDay for the touched films (market_summaries.py)."""
 

@@ -15,7 +15,6 @@ from .models import (
     FilmDay,
     ImportBatch,
     ReportRow,
-    ScreenDaySales,
     SummaryDiscrepancy,
 )
 
@@ -293,31 +292,11 @@ def market_sums() -> dict:
             "from_reports": Sum("report_gross")}
 
 
-def market_screen_day_rows(start=None, end=None, *, film_ids=None):
-    """The ticket feed's film × screen × day × format rows where the tickets count: not on a day a report speaks
-    for the country, nor in a region where a report speaks that day (FilmDay holds a report part there).
-    Distinct screens, and figures by format, come from these (market_summaries.py keeps them per period); what
-    they cannot split the market shows as unknown. Days without any report (most of them) skip the test: it is
-    an anti-join only where needed."""
-    from django.db.models import Exists, OuterRef
-
-    rows, reported = ScreenDaySales.objects.all(), FilmDay.objects.exclude(report_gross=0)
-    if start is not None:
-        rows, reported = rows.filter(day__gte=start), reported.filter(day__gte=start)
-    if end is not None:
-        rows, reported = rows.filter(day__lte=end), reported.filter(day__lte=end)
-    if film_ids is not None:
-        rows, reported = rows.filter(film_id__in=film_ids), reported.filter(film_id__in=film_ids)
-    if reported.exists():
-        same = {"film_id": OuterRef("film_id"), "day": OuterRef("day")}
-        rows = (rows.exclude(Exists(reported.filter(region__isnull=True, **same)))
-                .exclude(Exists(reported.filter(region_id=OuterRef("screen__cinema__region_id"), **same))))
-    return rows
-
-
-def market_screen_counts(period: str, start: datetime.date, film_ids, *, region: str | None = None) -> dict[int, int]:
+def market_screen_counts(period: str, start: datetime.date, film_ids, *,
+                         region: str | None = None) -> dict[int, int]:
     """{film id: distinct screens that showed it} in the chart period starting on `start`, in one region or
-    the whole country: read from the summary market_summaries.py keeps (FilmPeriodScreens)."""
+    the whole country: read from the summary market_summaries.py keeps (FilmPeriodScreens) from the
+    screen-day rows that count."""
     from .models import FilmPeriodScreens
 
     rows = FilmPeriodScreens.objects.filter(period=period, start=start, film_id__in=film_ids)
