@@ -12,7 +12,7 @@ from films.choices import RecomputeReason
 from films.outbox import request_recompute
 
 from .choices import TransactionKind
-from .models import BatchRecord, DailySales, ScreenDaySales, SummaryDiscrepancy, TicketTransaction
+from .models import BatchRecord, DailySales, Screen, ScreenDaySales, SummaryDiscrepancy, TicketTransaction
 from .storing import screening_day
 
 FIELDS = ("admissions", "gross", "screenings", "sales_count")
@@ -91,11 +91,13 @@ def verify_daily_summaries(*, repair: bool = True) -> int:
             else:
                 stored[key].delete()
     if repair:
-        repair_screen_day_sales()
-    if found and repair:
-        # Only the films whose figures were wrong: the others' metrics already stand on true summaries.
-        request_recompute(film_ids=films, reason=RecomputeReason.SUMMARY_REPAIR,
-                          detail=f"{found} daily summaries repaired")
+        screen_days, screen_day_films = _repair_screen_day_rows()
+        films |= screen_day_films
+        if films:
+            # Only the films whose figures were wrong (one request for both summaries): the others' metrics
+            # already stand on true summaries.
+            request_recompute(film_ids=films, reason=RecomputeReason.SUMMARY_REPAIR,
+                              detail=f"{found} daily and {screen_days} screen-day summaries repaired")
     return found
 
 
@@ -119,10 +121,29 @@ def screen_day_sales_from_tickets() -> dict[tuple, tuple]:
     return {k: (v[0], Decimal(v[1]).quantize(Decimal("0.01")), v[2]) for k, v in out.items()}
 
 
+def _screen_day_picture(key: tuple, figures: tuple | None) -> dict:
+    """A screen-day summary as a discrepancy records it: which screen and format, and its figures."""
+    admissions, gross, sales = figures or (0, Decimal("0.00"), 0)
+    return {"summary": "screen-day", "screen_id": key[1], "screening_format": key[3], "admissions": admissions,
+            "gross": str(gross), "sales_count": sales}
+
+
 def repair_screen_day_sales() -> int:
-    """Make the market view's summary equal the tickets again; returns the number of rows put right."""
+    """Make the market view's summary equal the tickets again, recording each row put right as a discrepancy
+    (auditors see it beside the daily ones) and queueing its films' recompute; returns the rows put right."""
+    fixed, films = _repair_screen_day_rows()
+    if films:
+        # The market figures read this table: a repair here alone must still refresh the films' metrics.
+        request_recompute(film_ids=films, reason=RecomputeReason.SUMMARY_REPAIR,
+                          detail=f"{fixed} screen-day summaries repaired")
+    return fixed
+
+
+def _repair_screen_day_rows() -> tuple[int, set[int]]:
+    """(rows put right, their films): repair_screen_day_sales without the recompute request."""
     truth = screen_day_sales_from_tickets()
     stored = {(r.film_id, r.screen_id, r.day, r.screening_format): r for r in ScreenDaySales.objects.all()}
+    cinema_of = dict(Screen.objects.values_list("pk", "cinema_id"))
     fixed = 0
     films: set[int] = set()
     for key in set(truth) | set(stored):
@@ -132,6 +153,9 @@ def repair_screen_day_sales() -> int:
             continue
         fixed += 1
         films.add(key[0])
+        SummaryDiscrepancy.objects.create(film_id=key[0], cinema_id=cinema_of[key[1]], day=key[2],
+                                          stored=_screen_day_picture(key, have),
+                                          recomputed=_screen_day_picture(key, truth.get(key)), repaired=True)
         if key in truth:
             adm, gross, sales = truth[key]
             ScreenDaySales.objects.update_or_create(film_id=key[0], screen_id=key[1], day=key[2],
@@ -139,8 +163,4 @@ def repair_screen_day_sales() -> int:
                                                     defaults={"admissions": adm, "gross": gross, "sales_count": sales})
         else:
             row.delete()
-    if films:
-        # The market figures read this table: a repair here alone must still refresh the films' metrics.
-        request_recompute(film_ids=films, reason=RecomputeReason.SUMMARY_REPAIR,
-                          detail=f"{fixed} screen-day summaries repaired")
-    return fixed
+    return fixed, films

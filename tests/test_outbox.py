@@ -144,6 +144,15 @@ def test_every_door_that_changed_a_film_writes_the_outbox(registers, examples_di
     # Only the film whose summary was wrong is recomputed, not every film with sales.
     assert DailySales.objects.values("film_id").distinct().count() > 1
     assert [r.film_ids for r in pending()] == [[wrong.film_id]]
+    # Both summaries wrong, for two films: one request names both.
+    from boxoffice.models import ScreenDaySales
+
+    drain_recompute_outbox_task()
+    other = ScreenDaySales.objects.exclude(film_id=wrong.film_id).first()
+    DailySales.objects.filter(pk=wrong.pk).update(admissions=999)
+    ScreenDaySales.objects.filter(pk=other.pk).update(admissions=999)
+    assert verify_daily_summaries_task() == 1
+    assert [sorted(r.film_ids) for r in pending()] == [sorted([wrong.film_id, other.film_id])]
 
 
 def test_a_batch_stored_before_the_outbox_gets_a_request_from_the_requeue_job(

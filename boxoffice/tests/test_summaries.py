@@ -72,3 +72,11 @@ def test_the_screen_day_format_summary_follows_each_batch_refunds_under_their_sa
     queued = RecomputeRequest.objects.exclude(id__in=before)
     assert [(r.reason, r.film_ids) for r in queued] == [
         ("summary_repair", [ScreenDaySales.objects.get(screening_format="3D").film_id])]
+    # the repair is on the auditors' record, naming the screen and format, like a daily summary's
+    found = SummaryDiscrepancy.objects.get()
+    three_d = ScreenDaySales.objects.select_related("screen").get(screening_format="3D")
+    assert (found.film_id, found.cinema_id, found.day, found.repaired) == (
+        three_d.film_id, three_d.screen.cinema_id, three_d.day, True)
+    assert found.stored == {"summary": "screen-day", "screen_id": three_d.screen_id, "screening_format": "3D",
+                            "admissions": 2, "gross": "1.00", "sales_count": 2}
+    assert found.recomputed["gross"] == "5500.00"
