@@ -378,6 +378,22 @@ class FilmYearFormat(models.Model):
         return f"film {self.film_id} in {self.year} ({self.screening_format or '-'})"
 
 
+class MarketSummaryInputs(models.Model):
+    """What a film's market summaries of one year were built from, summed into a fingerprint (row count and
+    sums of its screen-day rows and of the days its reports speak for): the rebuild works out again only the
+    years whose inputs changed (market_summaries.py)."""
+
+    film = models.ForeignKey(Film, on_delete=models.CASCADE, related_name="+")
+    year = models.IntegerField()
+    fingerprint = models.CharField(max_length=300)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["film", "year"], name="marketsummaryinputs_unique")]
+
+    def __str__(self):
+        return f"film {self.film_id} in {self.year}: {self.fingerprint}"
+
+
 # --- Box-office reports (box-office-reports.md): figures known only from reports, kept apart from tickets. ----
 
 class ReportImport(models.Model):

@@ -336,3 +336,33 @@ def test_the_nightly_check_rebuilds_tampered_market_summaries(market_scenario, c
     assert report("chart", "--period", "week", "--date", "2025-03-20")[0]["screens"] == 2
     fmt = {r["value"]: r["gross"] for r in report("market", "--by", "format", "--year", "2025")}
     assert fmt["IMAX"] == "1500.00"
+
+
+def test_a_batch_rebuilds_only_the_years_it_touched_and_weeks_across_new_year_stay_right(market_scenario):
+    from boxoffice.models import FilmPeriodScreens
+    from films.models import Film
+
+    a = Film.objects.get(code=A).pk
+    # a week that starts on Monday 29 December 2025 and ends in 2026, on two screens
+    send([sale("Y1", film=A, start="2025-12-30T19:00:00+05:00", sold="2025-12-30T10:00:00+05:00", tickets=1,
+               amount="1000.00"),
+          sale("Y2", film=A, cinema=C2, start="2026-01-02T19:00:00+05:00", sold="2026-01-02T10:00:00+05:00",
+               tickets=1, amount="1000.00")])
+    recompute()
+    assert stored_screens() == screens_from_raw_tickets()
+    week = (a, "week", datetime.date(2025, 12, 29), None)
+    assert stored_screens()[week] == 2
+    # a mark on a March 2025 row shows which years the next rebuild reads again
+    FilmPeriodScreens.objects.filter(film_id=a, period="day", start=datetime.date(2025, 3, 18)).update(screens=77)
+    send([sale("Y3", film=A, screen="2", start="2026-01-03T19:00:00+05:00", sold="2026-01-03T10:00:00+05:00",
+               tickets=1, amount="1000.00")])
+    recompute()
+    assert stored_screens()[week] == 3  # 2026's batch rebuilt the week that began in 2025
+    assert stored_screens()[(a, "year", datetime.date(2026, 1, 1), None)] == 2  # C2 screen 1, C1 screen 2
+    # 2025 itself was not read again (its inputs did not change): the mark is still there ...
+    assert stored_screens()[(a, "day", datetime.date(2025, 3, 18), None)] == 77
+    # ... and the nightly check puts it right; then everything equals the raw tickets
+    from boxoffice.market_summaries import verify_market_summaries
+
+    assert verify_market_summaries() == {a}
+    assert stored_screens() == screens_from_raw_tickets()
