@@ -236,10 +236,10 @@ def report(r: dict, *, write: bool) -> None:
             f"- **import ÷ bare `\\copy` of the file** into a table with the same key: "
             f"{r['copy_s'] / r['import_s']:.2f} (target ≥ 0.25); bare `\\copy` {r['copy_s']:.1f} s",
             f"- **CRLF re-send ÷ first import**: {r['reimport_s'] / r['import_s']:.2f} (target ≤ 1.00)",
-            # The first ratio's ceiling: an import must at least read the file into the database (the bare
-            # \copy) and write its rows into the ticket table (INSERT … SELECT, no text to parse); with no
-            # checking at all it would still take their sum.
-            f"- floor of any import (bare `\\copy` {r['copy_s']:.1f} s + INSERT … SELECT of the rows into the "
+            # The first ratio's ceiling for an import that stages the file first: it must read the file into
+            # the database (the bare \copy) and then write its rows into the ticket table (INSERT … SELECT, no
+            # text to parse); with no checking at all it would still take their sum.
+            f"- floor of a staging import (bare `\\copy` {r['copy_s']:.1f} s + INSERT … SELECT of the rows into the "
             f"clone {r['insert_s']:.1f} s = {r['copy_s'] + r['insert_s']:.1f} s): the best first ratio possible "
             f"is {r['clone_s'] / (r['copy_s'] + r['insert_s']):.2f}",
         ]

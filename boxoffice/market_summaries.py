@@ -34,10 +34,20 @@ FORMAT_COLUMNS = ["film_id", "year", "screening_format", "admissions", "gross"]
 CENT = Decimal("0.01")
 
 
+def period_start(period: str, day: datetime.date) -> datetime.date:
+    """The first day of the day, ISO week (Monday) or calendar year that holds `day` (metrics.md's periods; the
+    chart's period_bounds starts from here too)."""
+    if period == ChartPeriod.DAY:
+        return day
+    if period == ChartPeriod.WEEK:
+        return day - datetime.timedelta(days=day.weekday())
+    if period == ChartPeriod.YEAR:
+        return day.replace(month=1, day=1)
+    raise ValueError(f"period must be one of {', '.join(ChartPeriod.values)}")
+
+
 def period_starts(day: datetime.date) -> tuple[tuple[str, datetime.date], ...]:
-    """The first day of the day, ISO week (Monday) and calendar year that hold `day` (metrics.md's periods)."""
-    return ((ChartPeriod.DAY, day), (ChartPeriod.WEEK, day - datetime.timedelta(days=day.weekday())),
-            (ChartPeriod.YEAR, day.replace(month=1, day=1)))
+    return tuple((period, period_start(period, day)) for period in ChartPeriod.values)
 
 
 def _spoken(film_ids, lo=None, hi=None) -> set[tuple]:
@@ -98,9 +108,11 @@ def _fingerprints(film_ids) -> dict[tuple, str]:
     for r in (ScreenDaySales.objects.filter(film_id__in=film_ids).annotate(y=ExtractYear("day"))
               .values("film_id", "y").order_by()
               .annotate(n=Count("id"), a=Sum("admissions"), g=Sum("gross"), c=Sum("sales_count"),
-                        sc=Sum("screen_id"), d=Sum(day_number))):
+                        sc=Sum("screen_id"), d=Sum(day_number),
+                        # a cinema moved to another region moves its screens' rows in the regional counts
+                        rg=Sum(Coalesce("screen__cinema__region_id", 0)))):
         gross = Decimal(r["g"]).quantize(CENT)
-        out[(r["film_id"], int(r["y"]))][0] = f"{r['n']}:{r['a']}:{gross}:{r['c']}:{r['sc']}:{r['d']}"
+        out[(r["film_id"], int(r["y"]))][0] = f"{r['n']}:{r['a']}:{gross}:{r['c']}:{r['sc']}:{r['d']}:{r['rg']}"
     for r in (FilmDay.objects.filter(film_id__in=film_ids).exclude(report_gross=0).annotate(y=ExtractYear("day"))
               .values("film_id", "y").order_by()
               .annotate(n=Count("id"), g=Sum("report_gross"), rg=Sum(Coalesce("region_id", 0)), d=Sum(day_number))):
@@ -138,8 +150,8 @@ def rebuild_market_summaries(film_ids, *, every_year: bool = False) -> int:
                                        start__lte=last_start) | Q(period=ChartPeriod.YEAR, start__year=year))
         FilmPeriodScreens.objects.filter(kept).delete()
         FilmYearFormat.objects.filter(film_id=film_id, year=year).delete()
-        if (film_id, year) not in now:
-            continue  # the year has no screen-day rows any more
+        MarketSummaryInputs.objects.filter(film_id=film_id, year=year).delete()
+        # Read even when the year has no rows any more: its window's late-December days belong to the year before.
         rows = (ScreenDaySales.objects.filter(film_id=film_id, day__gte=first, day__lte=last)
                 .values_list(*ROW_FIELDS).iterator(chunk_size=5000))
         film_screens, film_formats = _summarise(film_id, rows, _spoken([film_id], first, last))
@@ -150,8 +162,6 @@ def rebuild_market_summaries(film_ids, *, every_year: bool = False) -> int:
         formats += [r for r in film_formats if r[1] == year]
     insert_tuples(FilmPeriodScreens, SCREEN_COLUMNS, list(screens.values()))
     insert_tuples(FilmYearFormat, FORMAT_COLUMNS, formats)
-    for film_id, year in stale:
-        MarketSummaryInputs.objects.filter(film_id=film_id, year=year).delete()
     insert_tuples(MarketSummaryInputs, ["film_id", "year", "fingerprint"],
                   [(f, y, now[(f, y)]) for f, y in stale if (f, y) in now])
     return len(screens) + len(formats)

@@ -18,6 +18,7 @@ from django.db.models import Max, Min
 from django.db.models.functions import ExtractYear, TruncMonth
 
 from boxoffice.choices import ChartPeriod
+from boxoffice.market_summaries import period_start
 from boxoffice.selectors import MARKET_REGION as REGION
 from boxoffice.selectors import market_day_rows as _days
 from boxoffice.selectors import market_format_rows, market_screen_counts, market_sums
@@ -39,15 +40,13 @@ MARKET_COLUMNS = ["value", "films", "gross", "admissions", "share", "gross_from_
 
 def period_bounds(period: str, day: datetime.date) -> tuple[datetime.date, datetime.date]:
     """The day, ISO week (Monday–Sunday) or calendar year that contains `day`."""
-    if period == "day":
-        return day, day
-    if period == "week":
-        start = day - datetime.timedelta(days=day.weekday())
+    start = period_start(period, day)  # the same first day as the summaries the chart reads
+    if period == ChartPeriod.DAY:
+        return start, day
+    if period == ChartPeriod.WEEK:
         # the last week of the calendar (9999-12-27 onwards) ends where dates end
         return start, min(start, datetime.date.max - datetime.timedelta(days=6)) + datetime.timedelta(days=6)
-    if period == "year":
-        return datetime.date(day.year, 1, 1), datetime.date(day.year, 12, 31)
-    raise ValueError(f"period must be one of {', '.join(PERIODS)}")
+    return start, datetime.date(day.year, 12, 31)
 
 
 def previous_period(period: str, start: datetime.date) -> tuple[datetime.date, datetime.date] | None:

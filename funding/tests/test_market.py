@@ -366,3 +366,25 @@ def test_a_batch_rebuilds_only_the_years_it_touched_and_weeks_across_new_year_st
 
     assert verify_market_summaries() == {a}
     assert stored_screens() == screens_from_raw_tickets()
+
+
+def test_a_year_left_without_rows_keeps_the_late_december_days_of_the_year_before(market_scenario):
+    """Rebuilding 2026 reads from 26 December 2025 on (its first week may start then): when 2026 has no
+    screen-day rows any more, the days and the week of 2025 in that window must still be rebuilt, not lost."""
+    from boxoffice.market_summaries import rebuild_market_summaries
+    from boxoffice.models import ScreenDaySales
+    from films.models import Film
+
+    a = Film.objects.get(code=A).pk
+    send([sale("Z1", film=A, start="2025-12-30T19:00:00+05:00", sold="2025-12-30T10:00:00+05:00", tickets=1,
+               amount="1000.00"),
+          sale("Z2", film=A, cinema=C2, start="2026-01-02T19:00:00+05:00", sold="2026-01-02T10:00:00+05:00",
+               tickets=1, amount="1000.00")])
+    recompute()
+    assert stored_screens()[(a, "week", datetime.date(2025, 12, 29), None)] == 2
+    ScreenDaySales.objects.filter(film_id=a, day__year=2026).delete()  # 2026's only row goes
+    rebuild_market_summaries([a])
+    stored = stored_screens()
+    assert stored[(a, "week", datetime.date(2025, 12, 29), None)] == 1
+    assert stored[(a, "day", datetime.date(2025, 12, 30), None)] == 1
+    assert (a, "year", datetime.date(2026, 1, 1), None) not in stored
