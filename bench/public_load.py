@@ -223,6 +223,7 @@ def main():
     parser.add_argument("--report-days", type=int, default=365,
                         help="days of daily box-office reports (one national row per film and day, 2022)")
     parser.add_argument("--duration", default=DURATION, help="wrk's run length per scenario, e.g. 20s")
+    parser.add_argument("--only", default="", help="measure only the scenarios whose name contains this text")
     parser.add_argument("--report", default=str(ROOT / "bench" / "PUBLIC_LOAD.md"), help="where to write the table")
     args = parser.parse_args()
     workdir = ROOT / "bench" / "out"
@@ -313,6 +314,8 @@ def main():
         touched = codes[:: max(1, len(codes) // RECOMPUTED_FILMS)][:RECOMPUTED_FILMS]
         results = {}
         for name, paths in scenarios.items():
+            if args.only not in name:
+                continue
             cold = wrk(paths, workdir, args.duration)  # the first pass starts from an empty cache and fills it
             warm = wrk(paths, workdir, args.duration)
             manage("recompute_metrics", *touched)

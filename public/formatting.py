@@ -77,6 +77,14 @@ def percent(value, digits: int = 1) -> str:
     return NOTHING if d is None else fixed(d * 100, int(digits)) + "\xa0%"
 
 
+def signed_percent(value) -> str:
+    """A change as a signed percentage: +25.0 %, −10.0 %."""
+    d = _decimal(value)
+    if d is None:
+        return NOTHING
+    return ("+" if d > 0 else "−" if d < 0 else "") + percent(abs(d))
+
+
 def ratio(value) -> str:
     """A bare ratio, four decimals, where one is still shown beside its words."""
     d = _decimal(value)

@@ -52,3 +52,21 @@ def test_a_hung_cache_costs_one_timeout_not_one_per_read(settings, client, examp
         assert client.get(url).status_code == 200
     # Three cached pages read and write some fifteen keys; at 1 s each they would take 15 s.
     assert time.monotonic() - started < 3
+
+
+def test_one_redis_client_is_kept_and_a_dropped_connection_is_made_again(settings):
+    """Django's client builds a redis.Redis per call (a quarter of a millisecond each); ours keeps one per pool.
+    Kept clients must still survive Redis dropping their connections (a restart, an idle timeout)."""
+    import os
+
+    from tests.test_worker import _redis_or_skip
+
+    _redis_or_skip()
+    url = os.environ.get("REDIS_URL") or "redis://127.0.0.1:6379/1"
+    settings.CACHES = {"default": {"BACKEND": "films.cache_backends.ResilientRedisCache", "LOCATION": url}}
+    cache.set("test-kept-client", 41)
+    client = cache._cache.get_client()
+    assert cache._cache.get_client() is client and cache._cache.get_client(write=True) is client
+    client.client_kill_filter(_type="normal", skipme=False)  # Redis closes every client connection, ours too
+    assert cache.get("test-kept-client") == 41 and cache.failures == 0
+    cache.delete("test-kept-client")

@@ -198,3 +198,14 @@ def test_the_pages_mark_the_figures_from_reports(client, with_report):
     assert "В том числе из отчётов, тенге" in market
     plain = client.get("/en/charts/week/?date=2025-03-10").content.decode()
     assert "Of which from reports" not in plain  # a week of tickets only has no such column
+
+
+def test_the_chart_table_escapes_titles_and_writes_figures_in_the_pages_language(client, market_scenario):
+    from films.models import Film
+
+    Film.objects.filter(code=A).update(title='<b>Ақ & "Кек"</b>')
+    page = client.get("/kk/charts/week/?date=2025-03-20").content.decode()
+    row = re.search(rf'<tr><td class="num">1</td><th scope="row"><a href="/kk/films/{A}/">(.*?)</tr>', page).group(1)
+    assert row.startswith("&lt;b&gt;Ақ &amp; &quot;Кек&quot;&lt;/b&gt;</a></th>") and "<b>" not in page
+    cells = re.findall(r'<td(?: class="num")?>(.*?)</td>', row)
+    assert cells[:3] == ["18\xa0000,00", "66,7\xa0%", "+350,0\xa0%"] and cells[-1] == "отандық"
