@@ -337,30 +337,39 @@ class ScreenDaySales(models.Model):
         return f"{self.film_id} on screen {self.screen_id} on {self.day} ({self.screening_format or '-'})"
 
 
-class FilmPeriodScreens(models.Model):
-    """Film × chart period (day, ISO week, calendar year) × region (empty = the whole country): the distinct
-    screens that showed the film there in the period, where its tickets count (market_summaries.COUNTED).
-    A distinct count cannot be added up from days, so the chart reads it here rather than counting a year of
-    screen-days per request; rebuilt with FilmDay for the touched films (market_summaries.py)."""
+class FilmPeriod(models.Model):
+    """Film × chart period (day, ISO week, calendar year) × place (a region; empty = the whole country): the chart's
+    row of that film, ready to read. The figures are FilmDay's days of the period added up (tickets and reports
+    as combined there); `screens` counts the distinct screens whose tickets count (a distinct count cannot be
+    added up from days); the cumulative gross runs to the period's end and `first_day` is the film's first day
+    with figures in that place, for days on release. Rebuilt with FilmDay for the touched films, only the years
+    whose inputs changed and the years after them (market_summaries.py), so a chart reads one row per film
+    instead of summing a year of day rows on every request."""
 
     film = models.ForeignKey(Film, on_delete=models.CASCADE, related_name="+")
     period = models.CharField(max_length=4, choices=ChartPeriod.choices)
     start = models.DateField(help_text="The period's first day")
     region = models.ForeignKey(Region, null=True, blank=True, on_delete=models.CASCADE, related_name="+")
-    screens = models.IntegerField()
+    gross = models.DecimalField(default=0, **MONEY)
+    admissions = models.BigIntegerField(default=0)
+    screenings = models.BigIntegerField(default=0)
+    gross_from_reports = models.DecimalField(default=0, **MONEY)
+    screens = models.IntegerField(default=0)
+    cumulative_gross = models.DecimalField(default=0, help_text="Up to the period's last day", **MONEY)
+    first_day = models.DateField(help_text="The film's first day with figures in this place")
 
     class Meta:
         constraints = [models.UniqueConstraint("film", "period", "start", Coalesce("region", 0),
-                                               name="filmperiodscreens_unique")]
-        indexes = [models.Index(fields=["period", "start", "region"], name="filmperiodscreens_period")]
+                                               name="filmperiod_unique")]
+        indexes = [models.Index(fields=["period", "start", "region"], name="filmperiod_period")]
 
     def __str__(self):
-        return f"film {self.film_id}, {self.period} of {self.start}: {self.screens} screens"
+        return f"film {self.film_id}, {self.period} of {self.start}: {self.gross}"
 
 
 class FilmYearFormat(models.Model):
     """Film × calendar year × screening format: the ticket figures the market breakdown by format adds up,
-    from the same rows as FilmPeriodScreens and rebuilt with it (a year of film × screen × day rows per
+    from the screen-day rows that count, rebuilt with FilmPeriod (a year of film × screen × day rows per
     request otherwise)."""
 
     film = models.ForeignKey(Film, on_delete=models.CASCADE, related_name="+")

@@ -292,16 +292,18 @@ def market_sums() -> dict:
             "from_reports": Sum("report_gross")}
 
 
-def market_screen_counts(period: str, start: datetime.date, film_ids, *,
-                         region: str | None = None) -> dict[int, int]:
-    """{film id: distinct screens that showed it} in the chart period starting on `start`, in one region or
-    the whole country: read from the summary market_summaries.py keeps (FilmPeriodScreens) from the
-    screen-day rows that count."""
-    from .models import FilmPeriodScreens
+def market_period_rows(period: str, start: datetime.date, *, region: str | None = None, film_ids=None):
+    """Each film's chart row of the period starting on `start`, in one region or the whole country (FilmPeriod,
+    market_summaries.py): dicts of film_id, gross, admissions, screenings, gross_from_reports, screens,
+    cumulative_gross, first_day."""
+    from .models import FilmPeriod
 
-    rows = FilmPeriodScreens.objects.filter(period=period, start=start, film_id__in=film_ids)
+    rows = FilmPeriod.objects.filter(period=period, start=start)
     rows = rows.filter(region__code=region) if region is not None else rows.filter(region__isnull=True)
-    return dict(rows.values_list("film_id", "screens"))
+    if film_ids is not None:
+        rows = rows.filter(film_id__in=film_ids)
+    return rows.values("film_id", "gross", "admissions", "screenings", "gross_from_reports", "screens",
+                       "cumulative_gross", "first_day")
 
 
 def market_format_rows(year: int):

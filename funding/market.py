@@ -1,9 +1,10 @@
 """The market view of metrics.md: the box-office chart (day, ISO week, year) and the market breakdown (by genre,
 language, country of origin, region, format, domestic vs foreign, state-supported vs not), with its trend.
 
-Every figure comes from day-level summaries, never from the raw tickets. `boxoffice.selectors.market_day_rows`
-is the one place that says which summary: every function here reads day rows through it, so the CLI, the API,
-the open-data files and the pages add up the same rows.
+Every figure comes from summaries, never from the raw tickets. `boxoffice.selectors.market_day_rows` is the one
+place that says which day rows (FilmDay): the market breakdown adds them up, and the chart reads each film's
+period row that boxoffice/market_summaries.py adds up from the same rows (`market_period_rows`), so the CLI, the
+API, the open-data files and the pages show the same figures.
 """
 
 from __future__ import annotations
@@ -15,13 +16,13 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.db.models import Max, Min
-from django.db.models.functions import ExtractYear, TruncMonth
+from django.db.models.functions import ExtractYear
 
 from boxoffice.choices import ChartPeriod
-from boxoffice.market_summaries import period_start
+from boxoffice.market_summaries import period_end, period_start
 from boxoffice.selectors import MARKET_REGION as REGION
 from boxoffice.selectors import market_day_rows as _days
-from boxoffice.selectors import market_format_rows, market_screen_counts, market_sums
+from boxoffice.selectors import market_format_rows, market_period_rows, market_sums
 from films.models import Film
 
 PERIODS = tuple(ChartPeriod.values)
@@ -40,13 +41,8 @@ MARKET_COLUMNS = ["value", "films", "gross", "admissions", "share", "gross_from_
 
 def period_bounds(period: str, day: datetime.date) -> tuple[datetime.date, datetime.date]:
     """The day, ISO week (Monday–Sunday) or calendar year that contains `day`."""
-    start = period_start(period, day)  # the same first day as the summaries the chart reads
-    if period == ChartPeriod.DAY:
-        return start, day
-    if period == ChartPeriod.WEEK:
-        # the last week of the calendar (9999-12-27 onwards) ends where dates end
-        return start, min(start, datetime.date.max - datetime.timedelta(days=6)) + datetime.timedelta(days=6)
-    return start, datetime.date(day.year, 12, 31)
+    start = period_start(period, day)  # the same periods as the summaries the chart reads
+    return start, (day if period == ChartPeriod.DAY else period_end(period, start))
 
 
 def previous_period(period: str, start: datetime.date) -> tuple[datetime.date, datetime.date] | None:
@@ -104,63 +100,32 @@ def _json_row(row: dict) -> dict:
     return out
 
 
-def _per_film(start, end, region=None, film_ids=None) -> dict[int, dict]:
-    rows = _days(start, end, region=region)
-    if film_ids is not None:
-        rows = rows.filter(film_id__in=film_ids)
-    return {r.pop("film_id"): r for r in rows.values("film_id").order_by()
+def _per_film(start, end, region=None) -> dict[int, dict]:
+    """{film id: its figures (market_sums)} over the days from start to end."""
+    return {r.pop("film_id"): r for r in _days(start, end, region=region).values("film_id").order_by()
             .annotate(**market_sums())}
 
 
-def film_months(region: str | None = None) -> dict:
-    """Each film's gross by calendar month and its first day with figures (in one region, or everywhere): what
-    a chart's cumulative gross and days on release are made of, read once and shared by every chart
-    (public/market_view.py) instead of summing every day before each chart's end."""
-    months: dict[int, dict[datetime.date, Decimal]] = defaultdict(dict)
-    for r in (_days(region=region).annotate(month=TruncMonth("day")).values("film_id", "month").order_by()
-              .annotate(gross=market_sums()["gross"])):
-        months[r["film_id"]][r["month"]] = r["gross"] or ZERO
-    first = dict(_days(region=region).values("film_id").order_by().annotate(first=Min("day"))
-                 .values_list("film_id", "first"))
-    return {"months": dict(months), "first_day": first}
-
-
-def _history(end, region, ids, months: dict | None) -> dict[int, dict]:
-    """{film_id: {cumulative, first_day}} up to `end`: summed from every day before it, or, given film_months(),
-    its whole months before end's month plus the days of that month up to end (the same rows, exactly)."""
-    if months is None:
-        return {r["film_id"]: r for r in _days(None, end, region=region).filter(film_id__in=ids)
-                .values("film_id").order_by().annotate(cumulative=market_sums()["gross"], first_day=Min("day"))}
-    month_start = end.replace(day=1)
-    partial = {r["film_id"]: r["gross"] or ZERO for r in _days(month_start, end, region=region)
-               .filter(film_id__in=ids).values("film_id").order_by().annotate(gross=market_sums()["gross"])}
-    out = {}
-    for film_id in ids:
-        earlier = months["months"].get(film_id, {})
-        cumulative = sum((g for m, g in earlier.items() if m < month_start), ZERO) + partial.get(film_id, ZERO)
-        out[film_id] = {"cumulative": cumulative, "first_day": months["first_day"][film_id]}
-    return out
-
-
-def chart(period: str, day: datetime.date, limit: int | None = None, *, region: str | None = None,
-          months: dict | None = None) -> Chart:
-    """metrics.md "Box-office chart": films ranked by gross in the period that contains `day`. `months`:
-    film_months(region), when the caller holds it (the cumulative gross is then read from it)."""
+def chart(period: str, day: datetime.date, limit: int | None = None, *, region: str | None = None) -> Chart:
+    """metrics.md "Box-office chart": films ranked by gross in the period that contains `day`, read from each
+    film's row of the period (FilmPeriod: FilmDay's days of the period added up, its screens, its cumulative
+    gross to the period's end, its first day) and its gross in the period before."""
     start, end = period_bounds(period, day)
-    now = _per_film(start, end, region)
+    now = {r.pop("film_id"): r for r in market_period_rows(period, start, region=region)}
     previous = previous_period(period, start)
     ids = list(now)
-    before = _per_film(*previous, region, ids) if ids and previous else {}
-    history = _history(end, region, ids, months)
-    screens = market_screen_counts(period, start, ids, region=region)
-    films = Film.objects.in_bulk(ids)
-    total = sum((r["gross"] or ZERO for r in now.values()), ZERO)
-    ranked = sorted(now.items(), key=lambda kv: (-(kv[1]["gross"] or ZERO), films[kv[0]].code))
+    before = {}
+    if ids and previous:
+        before = {r["film_id"]: r["gross"] for r in market_period_rows(period, previous[0], region=region,
+                                                                       film_ids=ids)}
+    films = Film.objects.only("code", "title", "country_codes").in_bulk(ids)  # what a row shows of the film
+    total = sum((r["gross"] for r in now.values()), ZERO)
+    ranked = sorted(now.items(), key=lambda kv: (-kv[1]["gross"], films[kv[0]].code))
     rows = []
     for rank, (film_id, figures) in enumerate(ranked[:limit] if limit else ranked, start=1):
         film = films[film_id]
-        gross = figures["gross"] or ZERO
-        prev = (before.get(film_id) or {}).get("gross") or ZERO
+        gross = figures["gross"]
+        prev = before.get(film_id) or ZERO
         rows.append({
             "rank": rank,
             "film_code": film.code,
@@ -168,16 +133,16 @@ def chart(period: str, day: datetime.date, limit: int | None = None, *, region: 
             "gross": gross,
             "share": gross / total if total else None,
             "change": (gross / prev - 1) if prev > 0 else None,
-            "admissions": int(figures["admissions"] or 0),
-            "screenings": int(figures["screenings"] or 0),
-            "screens": screens.get(film_id, 0),
-            "cumulative_gross": history[film_id]["cumulative"] or ZERO,
-            "days_on_release": (end - history[film_id]["first_day"]).days + 1,
+            "admissions": int(figures["admissions"]),
+            "screenings": int(figures["screenings"]),
+            "screens": figures["screens"],
+            "cumulative_gross": figures["cumulative_gross"],
+            "days_on_release": (end - figures["first_day"]).days + 1,
             "domestic": film.is_domestic,
-            "gross_from_reports": figures["from_reports"] or ZERO,
+            "gross_from_reports": figures["gross_from_reports"],
         })
     return Chart(period=period, start=start, end=end, rows=rows, total_gross=total,
-                 total_admissions=sum(int(r["admissions"] or 0) for r in now.values()), films=len(now),
+                 total_admissions=sum(int(r["admissions"]) for r in now.values()), films=len(now),
                  region=region, previous=previous, next=next_period(period, end))
 
 

@@ -111,9 +111,8 @@ def as_of() -> dict:
 
 def shared_chart(period, day, limit=None, region=None) -> market.Chart:
     start, _ = market.period_bounds(period, day)
-    return shared("chart", period, start, limit, region, compute=lambda: market.chart(
-        period, start, limit, region=region, months=shared("film-months", region,
-                                                           compute=lambda: market.film_months(region))))
+    return shared("chart", period, start, limit, region, compute=lambda: market.chart(period, start, limit,
+                                                                                       region=region))
 
 
 def shared_trend(by) -> dict:

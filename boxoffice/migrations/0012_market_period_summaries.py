@@ -6,14 +6,8 @@ from django.db import migrations, models
 
 
 def backfill(apps, schema_editor):
-    """Build the new summaries for the films that already have screen-day rows (a fresh database has none).
-    A one-off through today's code: the historical models cannot run the builder."""
-    ScreenDaySales = apps.get_model("boxoffice", "ScreenDaySales")
-    film_ids = set(ScreenDaySales.objects.values_list("film_id", flat=True).distinct())
-    if film_ids:
-        from boxoffice.market_summaries import rebuild_market_summaries
-
-        rebuild_market_summaries(film_ids, every_year=True)
+    """Nothing now: 0013 replaces the screens table by FilmPeriod and builds every film's summaries (today's
+    builder writes FilmPeriod, which does not exist at this point of the history)."""
 
 
 class Migration(migrations.Migration):
