@@ -18,11 +18,10 @@ from __future__ import annotations
 
 import datetime
 import logging
+from bisect import bisect_right
 from collections import defaultdict
 from decimal import Decimal
 from itertools import groupby
-
-from bisect import bisect_right
 
 from django.db.models import Count, F, Min, Q, Sum
 from django.db.models.functions import Coalesce, ExtractDay, ExtractMonth, ExtractYear
