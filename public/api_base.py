@@ -13,7 +13,7 @@ from rest_framework.throttling import AnonRateThrottle
 
 from films.filtersets import MAX_ID
 
-from .caching import cache_key, is_anonymous, set_public_headers
+from .caching import cached_answer, is_anonymous, set_public_headers
 
 
 def strict_int(request, name: str) -> int | None:
@@ -57,8 +57,7 @@ class CachedReadMixin:
             return Response(compute())
         renderer = request.accepted_renderer
         as_bytes = renderer.format == "json"
-        key = f"{cache_key('api', request, film_code)}:{renderer.format if as_bytes else 'data'}"
-        hit = cache.get(key)
+        key, hit = cached_answer("api", request, film_code, f":{renderer.format if as_bytes else 'data'}")
         if hit is not None:
             return HttpResponse(hit, content_type=renderer.media_type) if as_bytes else Response(hit)
         data = compute()

@@ -524,6 +524,20 @@ def test_the_api_documentation_pages_alone_may_run_inline_bootstraps(client, db)
     assert "'unsafe-inline'" in policy["script-src"] and policy["default-src"] == ["'self'"]
 
 
+def test_the_policy_written_once_is_django_csps_and_follows_the_settings(client, db, settings):
+    """films.middleware.CSPMiddleware writes the site's policy once per process: the same text django-csp builds
+    for that response, and a changed setting is a changed header."""
+    from dataclasses import asdict
+
+    from csp.middleware import PolicyParts
+    from csp.utils import build_policy
+
+    assert client.get("/en/methodology/")["Content-Security-Policy"] == build_policy(**asdict(PolicyParts()))
+    settings.CONTENT_SECURITY_POLICY = {"DIRECTIVES": {**settings.CONTENT_SECURITY_POLICY["DIRECTIVES"],
+                                                       "img-src": ["'self'", "https://tiles.example"]}}
+    assert _policy(client.get("/en/grants/"))["img-src"] == ["'self'", "https://tiles.example"]
+
+
 @pytest.mark.parametrize("url", ["/en/films/KZ%00/", "/api/v1/films/KZ%00/", "/en/staff/films/KZ%00/"])
 def test_nul_in_the_address_is_a_400(client, admin_user, url):
     client.force_login(admin_user)

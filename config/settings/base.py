@@ -57,7 +57,7 @@ MIDDLEWARE = [
     # A filter or sort a public page cannot read answers 400 with a message (public/strict_query.py).
     "public.strict_query.BadQueryMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    "csp.middleware.CSPMiddleware",
+    "films.middleware.CSPMiddleware",  # django-csp's, its policy text written once (films/middleware.py)
     # Last, so that lockouts see the authenticated request (django-axes docs).
     "axes.middleware.AxesMiddleware",
 ]
