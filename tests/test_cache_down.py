@@ -67,6 +67,6 @@ def test_one_redis_client_is_kept_and_a_dropped_connection_is_made_again(setting
     cache.set("test-kept-client", 41)
     client = cache._cache.get_client()
     assert cache._cache.get_client() is client and cache._cache.get_client(write=True) is client
-    client.client_kill_filter(_type="normal", skipme=False)  # Redis closes every client connection, ours too
+    client.client_kill_filter(_id=client.client_id(), skipme=False)  # Redis closes our connection
     assert cache.get("test-kept-client") == 41 and cache.failures == 0
     cache.delete("test-kept-client")
