@@ -230,3 +230,25 @@ def test_the_home_page_reconciles_all_grants_with_the_grants_to_films(client, ex
     assert all_kzt - unlinked["awarded"] == Decimal(linked_total)
     assert f"{all_kzt:,.2f} in all" in html
     assert f"{unlinked['awarded']:,.2f} in {unlinked['grants']} grants is not yet linked" in html
+
+
+def test_bar_charts_are_written_with_the_pages_formats_and_escaped():
+    """public/_bars.html's bars and data table (the bar_parts tag): the widest bar is w-100, dates and money in
+    the page's language, every label escaped."""
+    import datetime
+    from decimal import Decimal
+
+    from django.template import Context, Template
+    from django.utils import translation
+
+    template = Template('{% load public %}{% bar_parts rows "week" "" "gross" False as p %}{{ p.bars }}|{{ p.table }}')
+    rows = [{"week": datetime.date(2025, 3, 17), "gross": Decimal("1500.5")},
+            {"week": "<b>&", "gross": Decimal("750.25")}, {"week": "none", "gross": None}]
+    with translation.override("en"):
+        bars, table = template.render(Context({"rows": rows})).split("|")
+    assert '<span class="bar w-100"></span><span class="value">1,500.50</span>' in bars
+    assert '<span class="label">&lt;b&gt;&amp;</span><span class="bar w-50"></span>' in bars
+    assert '<span class="bar w-0"></span><span class="value">—</span>' in bars
+    assert table.startswith('<tr><th scope="row">March 17, 2025</th><td class="num">1,500.50</td></tr>')
+    with translation.override("ru"):
+        assert "1\xa0500,50" in template.render(Context({"rows": rows}))
