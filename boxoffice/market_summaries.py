@@ -262,9 +262,9 @@ def verify_market_summaries(*, repair: bool = True) -> set[int]:
     films that disagree are logged (and rebuilt). Returns those films."""
     want = set()
     for film_periods, film_formats in summaries_of():
-        want.update(("period", *_comparable(r)) for r in film_periods)
+        want.update(("period", *r) for r in film_periods)
         want.update(("format", *r) for r in film_formats)
-    have = ({("period", *_comparable(v)) for v in FilmPeriod.objects.values_list(*PERIOD_COLUMNS)}
+    have = ({("period", *v) for v in FilmPeriod.objects.values_list(*PERIOD_COLUMNS)}  # Decimals equal by value
             | {("format", f, y, fmt, a, Decimal(g).quantize(CENT))
                for f, y, fmt, a, g in FilmYearFormat.objects.values_list(*FORMAT_COLUMNS)})
     films = {row[1] for row in want ^ have}
@@ -275,7 +275,3 @@ def verify_market_summaries(*, repair: bool = True) -> set[int]:
             rebuild_market_summaries(films, every_year=True)
     return films
 
-
-def _comparable(row: tuple) -> tuple:
-    """A period row with its money to the tiyn (SQLite hands sums back with more digits than it stores)."""
-    return tuple(Decimal(v).quantize(CENT) if isinstance(v, Decimal) else v for v in row)

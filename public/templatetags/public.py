@@ -6,7 +6,7 @@ from functools import lru_cache
 from django import template
 from django.conf import settings
 from django.template.defaultfilters import floatformat
-from django.urls import reverse
+from django.urls import get_script_prefix, reverse
 from django.utils.formats import localize
 from django.utils.html import escape, format_html
 from django.utils.safestring import mark_safe
@@ -76,8 +76,13 @@ def currency_name():
 
 
 @lru_cache(maxsize=16384)
-def _film_url(language: str, code: str) -> str:  # the language is part of the key: the URL carries its prefix
+def _cached_film_url(prefix: str, language: str, code: str) -> str:
     return reverse("films:detail", args=[code])
+
+
+def _film_url(language: str, code: str) -> str:
+    # keyed by what the URL depends on: the deployment's script prefix and the language prefix it carries
+    return _cached_film_url(get_script_prefix(), language, code)
 
 
 @register.simple_tag
