@@ -313,9 +313,10 @@ def main():
         # What an hourly sales batch does to the cache: recompute the few films it touched.
         touched = codes[:: max(1, len(codes) // RECOMPUTED_FILMS)][:RECOMPUTED_FILMS]
         results = {}
-        for name, paths in scenarios.items():
-            if args.only not in name:
-                continue
+        chosen = {name: paths for name, paths in scenarios.items() if args.only in name}
+        if not chosen:  # a filter that matches nothing is said, not measured as an empty table
+            sys.exit(f"--only {args.only!r} names no scenario; they are: {'; '.join(scenarios)}")
+        for name, paths in chosen.items():
             cold = wrk(paths, workdir, args.duration)  # the first pass starts from an empty cache and fills it
             warm = wrk(paths, workdir, args.duration)
             manage("recompute_metrics", *touched)
