@@ -592,7 +592,10 @@ def _store(cur, batch: ImportBatch) -> dict:
     """)
     )
     _hold_references(cur, batch)
-    # Sales first, so that refunds of sales in this same batch find their ids.
+    # Sales first, so that refunds of sales in this same batch find their ids. No ON CONFLICT: judging made every
+    # accepted key new (against the stored tickets, under the import lock, and within the batch), so a conflict
+    # here is a fault to stop the batch on — DO NOTHING would count a record accepted and store nothing — and
+    # the speculative insertion it needs cost a third of this statement (8.4 → 6.0 s for 950,000 sales).
     insert_tx = """
         INSERT INTO {tx} (cinema_id, transaction_id, kind, refund_of_id, sold_at, screening_id, film_id,
                           tickets,
@@ -603,7 +606,6 @@ def _store(cur, batch: ImportBatch) -> dict:
         FROM {st} s JOIN {bs} b ON b.screen_id = s.screen_id AND b.screening_start = s.screening_start
         {join}
         WHERE s.outcome = 'accepted' AND s.kind = %(kind)s
-        ON CONFLICT (cinema_id, transaction_id) DO NOTHING
     """
     cur.execute(
         sql.SQL(insert_tx).format(refund_of=sql.SQL("NULL"), join=sql.SQL(""), **NAMES),

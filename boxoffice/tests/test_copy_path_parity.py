@@ -6,7 +6,7 @@ import pytest
 from django.db import transaction
 from django.test import override_settings
 
-from boxoffice.models import Anomaly, DailySales, Screening, TicketTransaction
+from boxoffice.models import Anomaly, DailySales, ImportBatch, Screening, TicketTransaction
 
 from .helpers import random_records, report, send
 
@@ -80,3 +80,23 @@ def test_both_paths_agree(seed):
     fast = _run("auto", files)
     assert fast == plain
     assert any(fast["reports"])  # the mix really produced non-accepted records
+
+
+def test_a_key_stored_after_judging_stops_the_batch_instead_of_being_dropped(monkeypatch):
+    """The set-based insert has no ON CONFLICT: should judging ever let an already stored key through (here it
+    is made to look past the stored tickets), the batch stops whole with the internal-error message rather than
+    count the record accepted and store nothing."""
+    from boxoffice import copypath
+    from boxoffice.choices import BatchStatus
+
+    from .helpers import sale
+
+    first = send([sale("K1")])
+    assert first.summary()["accepted"] == 1
+    monkeypatch.setattr(copypath, "_against_history", lambda cur, ignore_held: None)
+    with pytest.raises(Exception, match="duplicate key"):
+        send([sale("K1", amount="3000.00"), sale("K2")])
+    batch = ImportBatch.objects.latest("pk")
+    assert batch.status == BatchStatus.REJECTED and "internal error" in batch.message
+    stored = TicketTransaction.objects.get()  # the first batch's sale alone, unchanged
+    assert (stored.transaction_id, stored.batch_id, str(stored.amount)) == ("K1", first.pk, sale("K1")["amount"])
