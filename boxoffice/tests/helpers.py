@@ -86,14 +86,17 @@ def report(batch: ImportBatch) -> list[tuple]:
     ]
 
 
-def random_records(rng, n: int, *, prefix="T") -> list[dict]:
+def random_records(rng, n: int, *, prefix="T", repeats=True) -> list[dict]:
     """A small, collision-rich mix: repeated and changed ids, refunds of sales (or of nothing, or too big),
-    unknown films and screens, screenings that change film, bad fields — what exercises every outcome."""
+    unknown films and screens, screenings that change film, bad fields — what exercises every outcome.
+    `repeats=False`: no id twice in the batch (the usual batch; ids may still meet earlier batches')."""
     starts = ["2025-03-18T19:00:00+05:00", "2025-03-18T22:00:00+05:00", "2025-03-19T10:00:00+05:00"]
     solds = ["2025-03-18T09:00:00+05:00", "2025-03-18T12:00:00+05:00", "2025-03-20T12:00:00+05:00"]
     out: list[dict] = []
     for i in range(n):
         roll = rng.random()
+        if not repeats and roll < 0.22:
+            roll = 0.5 + roll  # a new sale instead of a resent one
         if out and roll < 0.15:
             r = dict(rng.choice(out))  # resent as is
         elif out and roll < 0.22:

@@ -65,10 +65,14 @@ class _Rollback(Exception):
     pass
 
 
-@pytest.mark.parametrize("seed", range(12))
-def test_both_paths_agree(seed):
-    rng = random.Random(seed)
-    files = [random_records(rng, rng.randint(5, 40)) for _ in range(3)]
+def _agree(files, monkeypatch) -> list[str]:
+    """Both paths on the same files give the same state; returns how the COPY path judged within each batch."""
+    from boxoffice import copypath
+
+    ways = []
+    unrepeated, general = copypath._judge_unrepeated, copypath._later_copies
+    monkeypatch.setattr(copypath, "_judge_unrepeated", lambda cur: ways.append("unrepeated") or unrepeated(cur))
+    monkeypatch.setattr(copypath, "_later_copies", lambda cur, e: ways.append("rounds") or general(cur, e))
     plain = None
     try:
         with transaction.atomic():
@@ -80,6 +84,21 @@ def test_both_paths_agree(seed):
     fast = _run("auto", files)
     assert fast == plain
     assert any(fast["reports"])  # the mix really produced non-accepted records
+    return ways
+
+
+@pytest.mark.parametrize("seed", range(12))
+def test_both_paths_agree(seed, monkeypatch):
+    rng = random.Random(seed)
+    ways = _agree([random_records(rng, rng.randint(5, 40)) for _ in range(3)], monkeypatch)
+    assert "rounds" in ways  # repeated keys: judged in rounds of first occurrences
+
+
+@pytest.mark.parametrize("seed", range(8))
+def test_both_paths_agree_on_batches_without_repeated_keys(seed, monkeypatch):
+    rng = random.Random(100 + seed)
+    ways = _agree([random_records(rng, rng.randint(5, 40), repeats=False) for _ in range(3)], monkeypatch)
+    assert ways.count("unrepeated") == 3 and "rounds" not in ways  # each batch judged in place
 
 
 def test_a_key_stored_after_judging_stops_the_batch_instead_of_being_dropped(monkeypatch):
