@@ -25,7 +25,8 @@ import json
 import logging
 import re
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 
 from django.db import connection
 from psycopg import sql
@@ -33,7 +34,7 @@ from psycopg import sql
 from films.importing import RowError
 from films.models import Film
 
-from . import rulebook
+from . import parts, rulebook
 from .choices import AnomalyKind, Outcome, TransactionKind
 from .models import (
     Anomaly,
@@ -260,6 +261,8 @@ def _rows(checked: Iterator, reg: _Registers, counter: list[int]) -> Iterator[st
 
 _NULLS_AFTER_REJECTION = (NULL,) * 18  # the columns after transaction_id
 COPY_LINES_PER_WRITE = 1000
+_COPY_STAGING = sql.SQL("COPY {st} ({cols}) FROM STDIN").format(
+    st=NAMES["st"], cols=sql.SQL(", ").join(sql.Identifier(n) for n, _ in STAGING_COLUMNS))
 
 
 TEMP_BUFFERS = "256MB"
@@ -284,32 +287,12 @@ def import_checked_records(batch: ImportBatch, checked: Iterator, *,
 
     `ignore_held_ids`: held records being released in this batch, which are not earlier copies of themselves.
     """
-    connection.ensure_connection()
-    with connection.connection.cursor() as raw_cursor:
-        cur = _TimedCursor(raw_cursor)
-        _enlarge_temp_buffers(cur)
-        for name in ("st", "heads", "verdict", "rf", "bs"):
-            # ON COMMIT DROP is enough in production; several imports may share an outer transaction (tests).
-            cur.execute(sql.SQL("DROP TABLE IF EXISTS {}").format(NAMES[name]))
-        cur.execute(
-            # Half-empty pages: judging sets every row's outcome once, and with room on its page the new
-            # row version is a HOT update (no new index entry, no page elsewhere to dirty).
-            sql.SQL("CREATE TEMP TABLE {st} ({cols}) WITH (fillfactor = 50) ON COMMIT DROP").format(
-                st=NAMES["st"],
-                cols=sql.SQL(", ").join(
-                    sql.SQL("{} {}").format(sql.Identifier(name), sql.SQL(kind))
-                    for name, kind in STAGING_COLUMNS
-                ),
-            )
-        )
+    with _staging_cursor() as cur:
+        _create_staging(cur)
         registers = _Registers()  # before COPY starts: the connection serves nothing else during it
         counter = [0]
         started = time.perf_counter()
-        with cur.copy(
-            sql.SQL("COPY {st} ({cols}) FROM STDIN").format(
-                st=NAMES["st"], cols=sql.SQL(", ").join(sql.Identifier(n) for n, _ in STAGING_COLUMNS)
-            )
-        ) as copy:
+        with cur.copy(_COPY_STAGING) as copy:
             lines = []
             for line in _rows(checked, registers, counter):
                 lines.append(line)
@@ -321,19 +304,67 @@ def import_checked_records(batch: ImportBatch, checked: Iterator, *,
         # The COPY is where reading, checking and sending every record happens (its Python included).
         log.debug("%.3f s, %s rows: reading, checking and COPYing the records", time.perf_counter() - started,
                   counter[0])
-        if counter[0] == 0:
-            return {}, 0, {}
-        cur.execute(_q("CREATE INDEX ON {st} (cinema_id, transaction_id, pos)"))
-        cur.execute(_q("ANALYZE {st} {judged}"))
-        _judge(cur, batch.encoding, sorted(ignore_held_ids))
-        # Temp tables are never auto-analysed; without fresh statistics the planner picks nested loops. Judging
-        # changed only the outcomes (and messages): the other columns' statistics are still those above.
-        cur.execute(_q("ANALYZE {st} (outcome)"))
-        first_days = _store(cur, batch)
-        cur.execute(_q("SELECT outcome, count(*) FROM {st} GROUP BY outcome"))
-        counts = {o: 0 for o in Outcome.values}
-        counts.update(dict(cur.fetchall()))
-        return counts, counter[0], first_days
+        return _judge_and_store(cur, batch, counter[0], ignore_held_ids)
+
+
+def import_checked_in_two(batch: ImportBatch, own: Iterator, other: Callable[[], Iterator], *,
+                          ignore_held_ids: set[int] = frozenset()) -> tuple[dict, int, dict]:
+    """import_checked_records for a file read in two processes (boxoffice/parts.py): `own` the first half's
+    checked records, `other()` the second's, made in a forked child. Raises parts.PartFailed when the halves
+    could not be read so (the caller's savepoint then drops what was staged)."""
+    with _staging_cursor() as cur:
+        _create_staging(cur)
+        registers, counter = _Registers(), [0]
+        started = time.perf_counter()
+        with cur.copy(_COPY_STAGING) as copy:
+            received = parts.copy_lines_in_two(copy.write, _rows(own, registers, counter),
+                                               lambda: _rows(other(), registers, [0]), COPY_LINES_PER_WRITE)
+        total = counter[0] + received
+        log.debug("%.3f s, %s rows: reading, checking and COPYing the records in two processes",
+                  time.perf_counter() - started, total)
+        return _judge_and_store(cur, batch, total, ignore_held_ids)
+
+
+@contextmanager
+def _staging_cursor():
+    """A cursor on the connection's own psycopg connection (COPY), logging its statements' durations."""
+    connection.ensure_connection()
+    with connection.connection.cursor() as raw_cursor:
+        yield _TimedCursor(raw_cursor)
+
+
+def _create_staging(cur):
+    _enlarge_temp_buffers(cur)
+    for name in ("st", "heads", "verdict", "rf", "bs"):
+        # ON COMMIT DROP is enough in production; several imports may share an outer transaction (tests).
+        cur.execute(sql.SQL("DROP TABLE IF EXISTS {}").format(NAMES[name]))
+    cur.execute(
+        # Half-empty pages: judging sets every row's outcome once, and with room on its page the new
+        # row version is a HOT update (no new index entry, no page elsewhere to dirty).
+        sql.SQL("CREATE TEMP TABLE {st} ({cols}) WITH (fillfactor = 50) ON COMMIT DROP").format(
+            st=NAMES["st"],
+            cols=sql.SQL(", ").join(
+                sql.SQL("{} {}").format(sql.Identifier(name), sql.SQL(kind))
+                for name, kind in STAGING_COLUMNS
+            ),
+        )
+    )
+
+
+def _judge_and_store(cur, batch: ImportBatch, total: int, ignore_held_ids) -> tuple[dict, int, dict]:
+    if total == 0:
+        return {}, 0, {}
+    cur.execute(_q("CREATE INDEX ON {st} (cinema_id, transaction_id, pos)"))
+    cur.execute(_q("ANALYZE {st} {judged}"))
+    _judge(cur, batch.encoding, sorted(ignore_held_ids))
+    # Temp tables are never auto-analysed; without fresh statistics the planner picks nested loops. Judging
+    # changed only the outcomes (and messages): the other columns' statistics are still those above.
+    cur.execute(_q("ANALYZE {st} (outcome)"))
+    first_days = _store(cur, batch)
+    cur.execute(_q("SELECT outcome, count(*) FROM {st} GROUP BY outcome"))
+    counts = {o: 0 for o in Outcome.values}
+    counts.update(dict(cur.fetchall()))
+    return counts, total, first_days
 
 
 # --- judging ----------------------------------------------------------------------------------------

@@ -23,7 +23,7 @@ from django.conf import settings
 
 from films import limits
 from films.importing import RowError
-from films.tabular import FileRejected, not_utf8_message, peek_kind, read_csv, too_deep_message
+from films.tabular import CsvTable, FileRejected, not_utf8_message, peek_kind, read_csv, too_deep_message
 
 from . import rulebook as rb
 from .choices import ScreeningFormat, TransactionKind
@@ -70,11 +70,22 @@ class SalesRecord:
         return (self.cinema_code, self.transaction_id)
 
 
+class ForeignCinemaRecord(FileRejected):
+    """A batch sent with one cinema's credentials holds another cinema's record: refused whole."""
+
+    @classmethod
+    def at(cls, encoding: str, position: int, found: str, credentials: str) -> ForeignCinemaRecord:
+        where = "Index" if encoding == "json" else "Line"
+        return cls(f"{where} {position} reports for cinema {found}, but these credentials report only for "
+                   f"{credentials}; nothing from this batch was stored.")
+
+
 @dataclass(slots=True)
 class RawRecords:
     encoding: str  # csv or json
     warnings: list[str]
     records: Iterator[tuple[int, dict]]
+    table: CsvTable | None = None  # a CSV file's header, as read (what copying the file as it is needs)
 
 
 def read_records(stream: BinaryIO) -> RawRecords:
@@ -85,7 +96,7 @@ def read_records(stream: BinaryIO) -> RawRecords:
     warnings = []
     if table.unknown_columns:
         warnings.append(f"ignored unknown column(s): {', '.join(table.unknown_columns)}")
-    return RawRecords("csv", warnings, table.rows)
+    return RawRecords("csv", warnings, table.rows, table)
 
 
 class _Utf8Checked(io.RawIOBase):

@@ -24,12 +24,12 @@ from films.services import mark_released_by_sales
 from films.tabular import FileRejected, read_csv
 from films.text import clean_name
 
-from . import rulebook
+from . import parts, rulebook
 from .choices import BatchSource, BatchStatus, Outcome
 from .judging import RegisterView, SalesJudge
 from .models import BatchRecord, Cinema, ImportBatch, Screen
 from .progress import ProgressReporter
-from .records import SalesRecord, clean_record, raw_as_text, read_records, text_of
+from .records import ForeignCinemaRecord, RawRecords, SalesRecord, clean_record, raw_as_text, read_records, text_of
 from .storing import hold_references, store_accepted
 
 log = logging.getLogger(__name__)
@@ -153,10 +153,6 @@ def import_cinemas(*, stream: BinaryIO, actor: Actor) -> RegisterImportReport:
 
     return load_register(RegisterImportReport.of_table("cinemas", table), table.rows, load_row,
                          key_of=lambda row: f"{row.get('cinema_code', '')}/{row.get('screen', '')}")
-
-
-class ForeignCinemaRecord(FileRejected):
-    """A batch sent with one cinema's credentials holds another cinema's record: refused whole."""
 
 
 # --- the sales feed -------------------------------------------------------------------------------
@@ -318,14 +314,12 @@ def _process(batch: ImportBatch, stream: BinaryIO, cinema: Cinema | None, actor:
         raise NothingReleased  # another release (under the import lock) resolved some of them first
     raw = read_records(stream)
     batch.encoding = raw.encoding
-    checked = _checked(batch, raw, stream, cinema)
     ignore = set(held_ids or ())
     if use_copy_path():
-        from .copypath import import_checked_records
-
-        counts, total, first_days = import_checked_records(batch, checked, ignore_held_ids=ignore)
+        (counts, total, first_days), raw = _import_copied(batch, raw, stream, cinema, ignore)
     else:
-        counts, total, first_days = _import_in_python(batch, checked, ignore_held_ids=ignore)
+        counts, total, first_days = _import_in_python(batch, _checked(batch, raw, stream, cinema),
+                                                      ignore_held_ids=ignore)
     # Known only once every record was read (JSON is streamed).
     batch.warnings = raw.warnings
     if total == 0:
@@ -370,13 +364,14 @@ def use_copy_path() -> bool:
 CheckedRecord = tuple[int, object, SalesRecord | RowError]
 
 
-def _checked(batch: ImportBatch, raw, stream: BinaryIO, cinema: Cinema | None) -> Iterator[CheckedRecord]:
+def _checked(batch: ImportBatch, raw, stream: BinaryIO | None, cinema: Cinema | None) -> Iterator[CheckedRecord]:
     """Every record in file order with its field-level verdict; the one definition both paths share.
 
-    Streams (constant memory), reports progress outside the transaction, and refuses the whole batch
-    when API credentials meet another cinema's record.
+    Streams (constant memory), reports progress outside the transaction (read from `stream`'s position; none
+    without one: the second half's reader of parts.py), and refuses the whole batch when API credentials meet
+    another cinema's record.
     """
-    progress = ProgressReporter(batch.pk, batch.size_bytes, stream)
+    progress = ProgressReporter(batch.pk, batch.size_bytes, stream) if stream is not None else _NO_PROGRESS
     for position, record in raw.records:
         try:
             verdict: SalesRecord | RowError = clean_record(position, record)
@@ -384,13 +379,46 @@ def _checked(batch: ImportBatch, raw, stream: BinaryIO, cinema: Cinema | None) -
             verdict = exc
         else:
             if cinema is not None and verdict.cinema_code != cinema.code:
-                where = "Index" if raw.encoding == "json" else "Line"
-                raise ForeignCinemaRecord(
-                    f"{where} {position} reports for cinema {verdict.cinema_code}, but these credentials report "
-                    f"only for {cinema.code}; nothing from this batch was stored.")
+                raise ForeignCinemaRecord.at(raw.encoding, position, verdict.cinema_code, cinema.code)
         progress.tick()
         yield position, record, verdict
     progress.done_reading()
+
+
+class _NoProgress:
+    def tick(self):
+        pass
+
+    def done_reading(self):
+        pass
+
+
+_NO_PROGRESS = _NoProgress()
+
+
+def _import_copied(batch: ImportBatch, raw, stream: BinaryIO, cinema: Cinema | None, ignore: set[int]):
+    """The COPY path: a large plain CSV file read in two processes (boxoffice/parts.py), anything else — or a
+    file whose halves could not be read so — in this one."""
+    from .copypath import import_checked_in_two, import_checked_records
+
+    halves = parts.split(stream, raw.table, batch.size_bytes) if raw.encoding == "csv" else None
+    if halves is not None:
+        raw.table.let_go()  # its reader would close the file when collected
+        first, where = parts.part_records(stream, raw.table, halves[0])
+
+        def second():
+            return _checked(batch, RawRecords("csv", [], parts.part_records(stream, raw.table, halves[1])[0]),
+                            None, cinema)
+
+        try:
+            with transaction.atomic():
+                return import_checked_in_two(batch, _checked(batch, RawRecords("csv", [], first), where, cinema),
+                                             second, ignore_held_ids=ignore), raw
+        except parts.PartFailed as exc:
+            log.info("sales batch %s is read in one process: %s", batch.pk, exc)
+            stream.seek(0)
+            raw = read_records(stream)
+    return import_checked_records(batch, _checked(batch, raw, stream, cinema), ignore_held_ids=ignore), raw
 
 
 def rejected_record(batch: ImportBatch, position: int, record, exc: RowError) -> BatchRecord:

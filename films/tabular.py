@@ -30,6 +30,16 @@ class CsvTable:
     columns: list[str]
     unknown_columns: list[str] = field(default_factory=list)
     rows: Iterator[tuple[int, dict[str, str]]] = iter(())
+    delimiter: str = ","
+    header_line: int = 1  # the header's line number (blank lines before it are skipped)
+    text: io.TextIOWrapper | None = None  # what `rows` reads; see let_go()
+
+    def let_go(self) -> None:
+        """Leave the byte stream open and unread by `rows`, for a reader that takes the file's bytes itself (a
+        text wrapper closes its stream when it is collected)."""
+        if self.text is not None:
+            self.text.detach()
+            self.text = None
 
 
 def open_text(stream: BinaryIO) -> io.TextIOWrapper:
@@ -107,29 +117,33 @@ def read_csv(stream: BinaryIO, *, required: list[str], known: list[str], what: s
     if dupes:
         raise FileRejected(f"The {what} file's header names {', '.join(dupes)} more than once.")
     unknown = [c for c in columns if c and c not in known]
-    return CsvTable(columns=columns, unknown_columns=unknown,
-                    rows=_rows(text, columns, delimiter, line_no))
+    return CsvTable(columns=columns, unknown_columns=unknown, rows=_rows(text, columns, delimiter, line_no),
+                    delimiter=delimiter, header_line=line_no, text=text)
+
+
+def row_of(values: list[str], columns: list[str]) -> dict[str, str] | None:
+    """One CSV row's values as the record a reader gets: trimmed, by column name (unnamed columns left out), or
+    None for a blank row. Values beyond the header's columns are not kept (_rows marks them)."""
+    if not "".join(values).strip():
+        return None
+    if len(values) == len(columns) and all(columns):  # the usual row: as many values as named columns
+        return dict(zip(columns, map(str.strip, values), strict=True))
+    return {columns[i]: (values[i].strip() if i < len(values) else "") for i in range(len(columns)) if columns[i]}
 
 
 def _rows(text, columns, delimiter, header_line_no) -> Iterator[tuple[int, dict[str, str]]]:
     reader = csv.reader(text, delimiter=delimiter, strict=True)
     width = len(columns)
-    all_named = all(columns)
     try:
         for values in reader:
             # reader.line_num counts physical lines read after the header line.
             line = header_line_no + reader.line_num
-            joined = "".join(values)  # blank only if every value is, NUL-free only if every value is
-            if not joined.strip():
-                continue
-            if "\x00" in joined:
+            if "\x00" in "".join(values):
                 raise FileRejected(f"Line {line} holds a NUL byte: the file is not plain text. Export it again "
                                    "as 'CSV UTF-8' and send it again.")
-            if all_named and len(values) == width:  # the usual row: as many values as named columns
-                row = dict(zip(columns, map(str.strip, values), strict=True))
-            else:
-                row = {columns[i]: (values[i].strip() if i < len(values) else "") for i in range(width)
-                       if columns[i]}
+            row = row_of(values, columns)
+            if row is None:
+                continue
             if len(values) > width:
                 row["__extra__"] = f"has {len(values)} values but the header names {width} columns"
             yield line, row

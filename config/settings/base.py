@@ -148,6 +148,9 @@ DATA_UPLOAD_MAX_NUMBER_FIELDS = 1000
 DATA_UPLOAD_MAX_NUMBER_FILES = 10
 # "auto": PostgreSQL imports through COPY and set-based SQL, SQLite through the ORM; "python" forces the latter.
 SALES_IMPORT_PATH = env("SALES_IMPORT_PATH", default="auto")
+# On that COPY path, a plain CSV file at least this big is read in two processes (boxoffice/parts.py); 0 for
+# every file (the tests), a size beyond the upload limit for never.
+SALES_SPLIT_MIN_BYTES = env.int("SALES_SPLIT_MIN_BYTES", default=4 * 1024 * 1024)
 # A batch still "processing" this long after it arrived, on a database without advisory locks, was interrupted.
 SALES_STALE_AFTER_SECONDS = env.int("SALES_STALE_AFTER_SECONDS", default=6 * 3600)
 
