@@ -293,14 +293,8 @@ def import_checked_records(batch: ImportBatch, checked: Iterator, *,
         counter = [0]
         started = time.perf_counter()
         with cur.copy(_COPY_STAGING) as copy:
-            lines = []
-            for line in _rows(checked, registers, counter):
-                lines.append(line)
-                if len(lines) == COPY_LINES_PER_WRITE:
-                    copy.write("".join(lines).encode())
-                    lines.clear()
-            if lines:
-                copy.write("".join(lines).encode())
+            for data in parts.encoded(_rows(checked, registers, counter), COPY_LINES_PER_WRITE):
+                copy.write(data)
         # The COPY is where reading, checking and sending every record happens (its Python included).
         log.debug("%.3f s, %s rows: reading, checking and COPYing the records", time.perf_counter() - started,
                   counter[0])

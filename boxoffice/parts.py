@@ -29,7 +29,7 @@ from typing import BinaryIO
 
 from django.conf import settings
 
-from films.tabular import CsvTable, FileRejected, _rows
+from films.tabular import CsvTable, FileRejected
 
 log = logging.getLogger(__name__)
 
@@ -51,14 +51,17 @@ class Part:
 class _Range(io.RawIOBase):
     """Bytes start…end of a file descriptor, read with pread (the file's shared offset is not moved)."""
 
-    def __init__(self, fd: int, start: int, end: int):
-        self._fd, self._at, self._end = fd, start, end
+    def __init__(self, fd: int, start: int, end: int, shown_end: int | None = None):
+        self._fd, self._start, self._at, self._end = fd, start, start, end
+        self._shown = (shown_end - start) / max(end - start, 1) if shown_end else 1.0
 
     def readable(self):
         return True
 
     def tell(self):
-        return self._at
+        """The position shown as progress: with `shown_end`, the share read of this part stretched to end there
+        (both halves are read at about the same pace)."""
+        return self._start + round((self._at - self._start) * self._shown)
 
     def readinto(self, buffer):
         size = min(len(buffer), self._end - self._at)
@@ -104,12 +107,24 @@ def split(stream: BinaryIO, table: CsvTable | None, size: int) -> tuple[Part, Pa
     return Part(header_end, cut, 1), Part(cut, size, lines)
 
 
-def part_records(stream: BinaryIO, table: CsvTable, part: Part) -> tuple[Iterator[tuple[int, dict]], _Range]:
+def part_records(stream: BinaryIO, table: CsvTable, part: Part, shown_end: int | None = None,
+                 ) -> tuple[Iterator[tuple[int, dict]], _Range]:
     """The records of one part, exactly as tabular reads them (line numbers included), and the byte range they
-    are read from (its tell() is the position in the file, for the progress shown)."""
-    where = _Range(stream.fileno(), part.start, part.end)
-    text = io.TextIOWrapper(io.BufferedReader(where), encoding="utf-8", errors="strict", newline="")
-    return _rows(text, table.columns, table.delimiter, part.header_line), where
+    are read from (its tell() is the progress to show: see _Range)."""
+    where = _Range(stream.fileno(), part.start, part.end, shown_end)
+    return table.rows_from(io.BufferedReader(where), part.header_line), where
+
+
+def encoded(lines: Iterator[str], per_write: int) -> Iterator[bytes]:
+    """COPY lines joined `per_write` at a time, as the bytes one write sends."""
+    batch = []
+    for line in lines:
+        batch.append(line)
+        if len(batch) == per_write:
+            yield "".join(batch).encode()
+            batch.clear()
+    if batch:
+        yield "".join(batch).encode()
 
 
 def copy_lines_in_two(write: Callable[[bytes], None], own: Iterator[str], other: Callable[[], Iterator[str]],
@@ -128,13 +143,8 @@ def copy_lines_in_two(write: Callable[[bytes], None], own: Iterator[str], other:
         code = 1
         try:
             out = os.fdopen(write_end, "wb", buffering=1 << 20)
-            batch = []
-            for line in other():
-                batch.append(line)
-                if len(batch) == lines_per_write:
-                    out.write("".join(batch).encode())
-                    batch.clear()
-            out.write("".join(batch).encode())
+            for data in encoded(other(), lines_per_write):
+                out.write(data)
             out.flush()
             code = 0
         except BaseException:  # noqa: BLE001 - any failure: the parent reads the file again itself
@@ -166,14 +176,9 @@ def copy_lines_in_two(write: Callable[[bytes], None], own: Iterator[str], other:
             block = False  # then whatever else is there already, without waiting
 
     try:
-        batch = []
-        for line in own:
-            batch.append(line)
-            if len(batch) == lines_per_write:
-                write("".join(batch).encode())
-                batch.clear()
-                drain(block=False)
-        write("".join(batch).encode())
+        for data in encoded(own, lines_per_write):
+            write(data)
+            drain(block=False)
         while drain(block=True):
             pass
     except BaseException as exc:

@@ -85,7 +85,7 @@ class RawRecords:
     encoding: str  # csv or json
     warnings: list[str]
     records: Iterator[tuple[int, dict]]
-    table: CsvTable | None = None  # a CSV file's header, as read (what copying the file as it is needs)
+    table: CsvTable | None = None  # a CSV file's header as read (reading it in parts needs it: parts.py)
 
 
 def read_records(stream: BinaryIO) -> RawRecords:

@@ -404,7 +404,7 @@ def _import_copied(batch: ImportBatch, raw, stream: BinaryIO, cinema: Cinema | N
     halves = parts.split(stream, raw.table, batch.size_bytes) if raw.encoding == "csv" else None
     if halves is not None:
         raw.table.let_go()  # its reader would close the file when collected
-        first, where = parts.part_records(stream, raw.table, halves[0])
+        first, where = parts.part_records(stream, raw.table, halves[0], shown_end=batch.size_bytes)
 
         def second():
             return _checked(batch, RawRecords("csv", [], parts.part_records(stream, raw.table, halves[1])[0]),

@@ -34,6 +34,12 @@ class CsvTable:
     header_line: int = 1  # the header's line number (blank lines before it are skipped)
     text: io.TextIOWrapper | None = None  # what `rows` reads; see let_go()
 
+    def rows_from(self, part: BinaryIO, header_line: int) -> Iterator[tuple[int, dict[str, str]]]:
+        """The rows of `part`, bytes of this file that start at a line after `header_line`, read as `rows` reads
+        the whole file (the same columns, delimiter and line numbers)."""
+        text = io.TextIOWrapper(part, encoding="utf-8", errors="strict", newline="")
+        return _rows(text, self.columns, self.delimiter, header_line)
+
     def let_go(self) -> None:
         """Leave the byte stream open and unread by `rows`, for a reader that takes the file's bytes itself (a
         text wrapper closes its stream when it is collected)."""
@@ -121,29 +127,25 @@ def read_csv(stream: BinaryIO, *, required: list[str], known: list[str], what: s
                     delimiter=delimiter, header_line=line_no, text=text)
 
 
-def row_of(values: list[str], columns: list[str]) -> dict[str, str] | None:
-    """One CSV row's values as the record a reader gets: trimmed, by column name (unnamed columns left out), or
-    None for a blank row. Values beyond the header's columns are not kept (_rows marks them)."""
-    if not "".join(values).strip():
-        return None
-    if len(values) == len(columns) and all(columns):  # the usual row: as many values as named columns
-        return dict(zip(columns, map(str.strip, values), strict=True))
-    return {columns[i]: (values[i].strip() if i < len(values) else "") for i in range(len(columns)) if columns[i]}
-
-
 def _rows(text, columns, delimiter, header_line_no) -> Iterator[tuple[int, dict[str, str]]]:
     reader = csv.reader(text, delimiter=delimiter, strict=True)
     width = len(columns)
+    all_named = all(columns)
     try:
         for values in reader:
             # reader.line_num counts physical lines read after the header line.
             line = header_line_no + reader.line_num
-            if "\x00" in "".join(values):
+            joined = "".join(values)  # blank only if every value is, NUL-free only if every value is
+            if not joined.strip():
+                continue
+            if "\x00" in joined:
                 raise FileRejected(f"Line {line} holds a NUL byte: the file is not plain text. Export it again "
                                    "as 'CSV UTF-8' and send it again.")
-            row = row_of(values, columns)
-            if row is None:
-                continue
+            if all_named and len(values) == width:  # the usual row: as many values as named columns
+                row = dict(zip(columns, map(str.strip, values), strict=True))
+            else:
+                row = {columns[i]: (values[i].strip() if i < len(values) else "") for i in range(width)
+                       if columns[i]}
             if len(values) > width:
                 row["__extra__"] = f"has {len(values)} values but the header names {width} columns"
             yield line, row

@@ -111,3 +111,19 @@ def test_what_is_not_cut_at_a_line(tmp_path):
         assert halves(plain.replace(b"\r\n", b"\r")) is None  # lone CRs end lines the bytes do not count
     with override_settings(SALES_SPLIT_MIN_BYTES=len(plain) + 1):
         assert halves(plain) is None  # a small file is read in one process
+
+
+def test_the_first_halfs_progress_is_shown_over_the_whole_file(tmp_path):
+    """Both halves are read side by side: the progress of the first, stretched to the file's size, ends at 100 %."""
+    from boxoffice.records import read_records
+
+    content = _file(40)
+    path = tmp_path / "p.csv"
+    path.write_bytes(content)
+    with path.open("rb") as stream, override_settings(SALES_SPLIT_MIN_BYTES=0):
+        table = read_records(stream).table
+        first, _ = parts.split(stream, table, len(content))
+        records, where = parts.part_records(stream, table, first, shown_end=len(content))
+        assert where.tell() == first.start
+        assert len(list(records)) == content[:first.end].count(b"\n") - 1
+        assert where.tell() == len(content)
